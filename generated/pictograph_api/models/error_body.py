@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Self, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.error_body_details import ErrorBodyDetails
+
+
+T = TypeVar("T", bound="ErrorBody")
+
+
+@_attrs_define
+class ErrorBody:
+    """`code` is one of `bad_request`, `unauthorized`, `forbidden`,
+    `not_found`, `method_not_allowed`, `conflict`, `precondition_failed`,
+    `payload_too_large`, `unsupported_media_type`, `validation_error`,
+    `idempotency_key_reused`, `rate_limited` or `internal_error`; newer
+    servers may add codes. For `validation_error`, `details.errors` lists
+    each broken rule.
+
+        Attributes:
+            code (str):
+            message (str):
+            details (ErrorBodyDetails): Facts about the error; their keys depend on `code`.
+    """
+
+    code: str
+    message: str
+    details: ErrorBodyDetails
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        code = self.code
+
+        message = self.message
+
+        details = self.details.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "code": code,
+                "message": message,
+                "details": details,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.error_body_details import ErrorBodyDetails
+
+        d = dict(src_dict)
+        code = d.pop("code")
+
+        message = d.pop("message")
+
+        details = ErrorBodyDetails.from_dict(d.pop("details"))
+
+        error_body = cls(
+            code=code,
+            message=message,
+            details=details,
+        )
+
+        error_body.additional_properties = d
+        return error_body
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,7 @@
+"""Python SDK for the projects resource of the Pictograph platform."""
+
+from __future__ import annotations
+
+__all__ = ["__version__"]
+
+__version__ = "0.1.0"
