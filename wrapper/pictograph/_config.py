@@ -1,0 +1,208 @@
+"""Settings: from arguments, then ``PICTOGRAPH_*`` environment variables, then
+defaults; checked once, when a client is made, so a bad value fails before any
+request with a message naming where it came from."""
+
+from __future__ import annotations
+
+import ipaddress
+import math
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from ._exceptions import ConfigurationError
+from ._types import NotGiven
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_TIMEOUT",
+    "Secret",
+    "Settings",
+    "check_timeout",
+    "resolve_settings",
+]
+
+DEFAULT_BASE_URL = "https://api.pictograph.io"
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_MAX_RETRIES = 3
+
+_KEY_HELP = (
+    "Pass it as Client(api_key=...) or set the PICTOGRAPH_API_KEY environment "
+    "variable; keys look like pk_live_... or pk_test_..."
+)
+
+
+class Secret:
+    """A string that does not show itself: its repr and str are redacted."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        """The secret itself, for the one place that must send it."""
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('**********')"
+
+    __str__ = __repr__
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """A client's resolved, checked settings."""
+
+    api_key: Secret
+    base_url: str
+    timeout: float
+    max_retries: int
+    allow_insecure_http: bool
+
+
+def check_timeout(value: object, source: str) -> float:
+    """*value* as seconds if it is a positive, finite number, else raise.
+
+    *source* names where it came from (``"timeout"``) for the message.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        msg = f"{source} must be a number of seconds, not {value!r}."
+        raise ConfigurationError(msg)
+    if not math.isfinite(value) or value <= 0:
+        msg = (
+            f"{source} must be a positive, finite number of seconds, not {value!r}; "
+            "timeouts cannot be turned off."
+        )
+        raise ConfigurationError(msg)
+    return float(value)
+
+
+def _check_max_retries(value: object, source: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        msg = f"{source} must be a whole number, 0 or more, not {value!r}."
+        raise ConfigurationError(msg)
+    return value
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_base_url(value: object, source: str, allow_insecure_http: bool) -> str:
+    if not isinstance(value, str):
+        msg = f"{source} must be a string, not {value!r}."
+        raise ConfigurationError(msg)
+    parts = urlsplit(value.strip())
+    if parts.scheme not in {"https", "http"} or not parts.hostname:
+        msg = (
+            f"{source} must be an absolute https:// URL such as "
+            f"{DEFAULT_BASE_URL!r}, not {value!r}."
+        )
+        raise ConfigurationError(msg)
+    if parts.username is not None or parts.password is not None:
+        # Not echoed: the URL holds credentials.
+        msg = f"{source} must not contain a user name or password; use api_key."
+        raise ConfigurationError(msg)
+    if parts.query or parts.fragment:
+        msg = f"{source} must not have a query or fragment, not {value!r}."
+        raise ConfigurationError(msg)
+    if (
+        parts.scheme == "http"
+        and not _is_loopback(parts.hostname)
+        and not allow_insecure_http
+    ):
+        msg = (
+            f"{source} {value!r} uses plain http://, which would send the API key "
+            "unencrypted. Use https://, or pass allow_insecure_http=True if this "
+            "network is trusted."
+        )
+        raise ConfigurationError(msg)
+    return value.strip().rstrip("/")
+
+
+def _check_api_key(value: object, source: str) -> Secret:
+    # The key is never echoed, not even in part.
+    if not isinstance(value, str):
+        msg = f"{source} must be a string, not {type(value).__name__}."
+        raise ConfigurationError(msg)
+    if not value.isascii() or not value.isprintable() or " " in value:
+        msg = (
+            f"{source} contains spaces, control or non-ASCII characters, so it "
+            "cannot be a Pictograph API key; check that it was copied whole."
+        )
+        raise ConfigurationError(msg)
+    return Secret(value)
+
+
+def _from_env(environ: Mapping[str, str], name: str) -> str | None:
+    # An empty variable counts as unset, as shells make it easy to set one so.
+    value = environ.get(name, "").strip()
+    return value or None
+
+
+def resolve_settings(
+    *,
+    api_key: str | None,
+    base_url: str | None,
+    timeout: float | NotGiven | None,
+    max_retries: int | NotGiven | None,
+    allow_insecure_http: bool,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """Settings from the arguments, then the environment, then the defaults.
+
+    Raises:
+        ConfigurationError: No API key anywhere, or a value that is malformed;
+            the message names the argument or variable and the bad value
+            (never the key).
+    """
+    env = os.environ if environ is None else environ
+
+    if api_key is not None and api_key != "":
+        key = _check_api_key(api_key, "api_key")
+    elif (env_key := _from_env(env, "PICTOGRAPH_API_KEY")) is not None:
+        key = _check_api_key(env_key, "PICTOGRAPH_API_KEY")
+    else:
+        raise ConfigurationError(f"No API key was given. {_KEY_HELP}")
+
+    if base_url is not None:
+        url = _check_base_url(base_url, "base_url", allow_insecure_http)
+    else:
+        env_url = _from_env(env, "PICTOGRAPH_BASE_URL") or DEFAULT_BASE_URL
+        url = _check_base_url(env_url, "PICTOGRAPH_BASE_URL", allow_insecure_http)
+
+    if timeout is not None and not isinstance(timeout, NotGiven):
+        seconds = check_timeout(timeout, "timeout")
+    elif (env_timeout := _from_env(env, "PICTOGRAPH_TIMEOUT")) is not None:
+        seconds = check_timeout(_parse_float(env_timeout), "PICTOGRAPH_TIMEOUT")
+    else:
+        seconds = DEFAULT_TIMEOUT
+
+    if max_retries is not None and not isinstance(max_retries, NotGiven):
+        retries = _check_max_retries(max_retries, "max_retries")
+    elif (env_retries := _from_env(env, "PICTOGRAPH_MAX_RETRIES")) is not None:
+        retries = _check_max_retries(_parse_int(env_retries), "PICTOGRAPH_MAX_RETRIES")
+    else:
+        retries = DEFAULT_MAX_RETRIES
+
+    return Settings(key, url, seconds, retries, allow_insecure_http)
+
+
+def _parse_float(text: str) -> float | str:
+    """The number in an environment variable, or the text itself to report."""
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def _parse_int(text: str) -> int | str:
+    return int(text) if text.isdecimal() else text
