@@ -45,6 +45,7 @@ __all__ = [
     "ServerError",
     "ValidationError",
     "error_from_response",
+    "unreadable_success",
 ]
 
 _SNIPPET_LENGTH = 200
@@ -316,5 +317,24 @@ def error_from_response(
         details=details,
         request_id=headers.get("x-request-id"),
         retry_after=retry_after,
+        headers=headers,
+    )
+
+
+def unreadable_success(
+    status: int, headers: Mapping[str, str], body: bytes, what: str
+) -> APIError:
+    """The exception for a success response whose body the SDK cannot read.
+
+    Not retried: the request may well have taken effect.
+    """
+    text = _snippet(body.decode("utf-8", errors="replace")) or "(empty)"
+    return APIError(
+        f"The server answered {_status_text(status)} to {what} with a body this "
+        f"version of the SDK cannot read: {text!r}. A newer pictograph release may "
+        "read it.",
+        status_code=status,
+        code="unexpected_response",
+        request_id=headers.get("x-request-id"),
         headers=headers,
     )

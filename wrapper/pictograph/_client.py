@@ -1,0 +1,274 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import ModuleType, TracebackType
+from typing import Any, Self
+
+import httpx
+
+import pictograph_api
+
+from ._config import Settings, resolve_settings
+from ._core import (
+    Call,
+    async_error_hook,
+    error_hook,
+    exchange,
+    http_options,
+    parse_success,
+    plan_call,
+)
+from ._logging import configure_from_env
+from ._retry import RetryPolicy, retrying
+from ._types import NOT_GIVEN, NotGiven
+
+__all__ = ["AsyncClient", "Client"]
+
+
+class _BaseClient:
+    """Settings, planning and repr shared by ``Client`` and ``AsyncClient``."""
+
+    def __init__(
+        self,
+        api_key: str | None,
+        *,
+        base_url: str | None,
+        timeout: float | NotGiven | None,
+        max_retries: int | NotGiven | None,
+        allow_insecure_http: bool,
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
+        configure_from_env(environ)
+        self._settings: Settings = resolve_settings(
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            allow_insecure_http=allow_insecure_http,
+            environ=environ,
+        )
+        self._retry_policy = RetryPolicy(max_retries=self._settings.max_retries)
+        # The generated client is only handed to the generated parsers, which
+        # read its raise_on_unexpected_status; requests go through our httpx.
+        self._generated = pictograph_api.Client(
+            base_url=self._settings.base_url, raise_on_unexpected_status=True
+        )
+
+    @property
+    def base_url(self) -> str:
+        """The API's base URL, without a trailing slash."""
+        return self._settings.base_url
+
+    @property
+    def timeout(self) -> float:
+        """Seconds each request attempt may take, unless a call says otherwise."""
+        return self._settings.timeout
+
+    @property
+    def max_retries(self) -> int:
+        """Retries after a failed first attempt."""
+        return self._settings.max_retries
+
+    def _plan(
+        self,
+        endpoint: ModuleType,
+        params: Mapping[str, Any],
+        timeout: float | NotGiven,
+        idempotency_key: str | NotGiven | None,
+    ) -> Call:
+        return plan_call(
+            endpoint,
+            params,
+            settings=self._settings,
+            timeout=timeout,
+            idempotency_key=idempotency_key,
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"<{type(self).__name__} base_url={self.base_url!r} "
+            f"timeout={self.timeout!r} max_retries={self.max_retries!r}>"
+        )
+
+
+class Client(_BaseClient):
+    """The Pictograph API, over one pooled HTTP connection per client.
+
+    Use it as a context manager, or call ``close()`` when done::
+
+        with Client() as client:
+            project = client.projects.get("road-signs")
+
+    Each setting comes from its argument, then its environment variable, then
+    the default.
+
+    Args:
+        api_key: The organisation's API key (``pk_live_...``); else
+            ``PICTOGRAPH_API_KEY``. Never shown in a repr, log or error.
+        base_url: Where the API lives; else ``PICTOGRAPH_BASE_URL``, else
+            ``https://api.pictograph.io``. Must be ``https://`` unless the host
+            is loopback or ``allow_insecure_http`` is set.
+        timeout: Seconds each request attempt may take (connecting, sending,
+            waiting, reading); else ``PICTOGRAPH_TIMEOUT``, else 30. Calls take
+            their own ``timeout=`` too. Timeouts cannot be turned off.
+        max_retries: Retries after a failed first attempt; else
+            ``PICTOGRAPH_MAX_RETRIES``, else 3; 0 disables retrying. Connection
+            errors, timeouts, 408, 429, 500, 502, 503 and 504 are retried with
+            exponential backoff and jitter, or after the server's
+            ``Retry-After`` unless it asks for more than 60 s.
+        allow_insecure_http: Allow ``http://`` to hosts other than loopback.
+        transport: An httpx transport to send through instead of the network,
+            such as ``httpx.MockTransport`` in tests.
+
+    Raises:
+        ConfigurationError: No API key anywhere, or a malformed setting; the
+            message names it.
+    """
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        base_url: str | None = None,
+        timeout: float | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven | None = NOT_GIVEN,
+        allow_insecure_http: bool = False,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        super().__init__(
+            api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            allow_insecure_http=allow_insecure_http,
+        )
+        self._http = httpx.Client(
+            **http_options(self._settings),
+            event_hooks={"response": [error_hook(self._settings.api_key)]},
+            transport=transport,
+        )
+        # Resources (client.projects, client.datasets) are attached below.
+
+    def close(self) -> None:
+        """Close the pooled connections. The client cannot be used afterwards."""
+        self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _request(
+        self,
+        endpoint: ModuleType,
+        /,
+        *,
+        timeout: float | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven | None = NOT_GIVEN,
+        **params: Any,
+    ) -> Any:
+        """Call a generated *endpoint* with retries; its parsed success model.
+
+        The seam the resources build on. *params* are the endpoint's own
+        arguments (``project=``, ``body=``, ``limit=``, ``if_match=``...);
+        ``None`` and ``NOT_GIVEN`` among them mean "not sent". ``timeout``
+        overrides the client's for this call (each attempt). POST, PATCH and
+        DELETE carry ``idempotency_key``, or one made here, on every attempt.
+
+        Raises:
+            APIError: A subclass for every non-2xx response, after retries.
+            APIConnectionError: No response (``APITimeoutError``: in time).
+        """
+        call = self._plan(endpoint, params, timeout, idempotency_key)
+        for attempt in retrying(self._retry_policy, str(call)):
+            with attempt:
+                return self._send(call, attempt.num)
+        raise AssertionError("unreachable: stamina returns or raises")
+
+    def _send(self, call: Call, attempt: int) -> Any:
+        with exchange(call, attempt) as sent:
+            response = sent.record(
+                self._http.request(**call.request, timeout=call.http_timeout)
+            )
+        return parse_success(call, self._generated, response)
+
+
+class AsyncClient(_BaseClient):
+    """The Pictograph API for asyncio, over one pooled HTTP connection per client.
+
+    Use it as an async context manager, or await ``aclose()`` when done::
+
+        async with AsyncClient() as client:
+            project = await client.projects.get("road-signs")
+
+    Takes the same arguments as ``Client``; ``transport`` is an
+    ``httpx.AsyncBaseTransport``.
+    """
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        base_url: str | None = None,
+        timeout: float | NotGiven | None = NOT_GIVEN,
+        max_retries: int | NotGiven | None = NOT_GIVEN,
+        allow_insecure_http: bool = False,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        super().__init__(
+            api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            allow_insecure_http=allow_insecure_http,
+        )
+        self._http = httpx.AsyncClient(
+            **http_options(self._settings),
+            event_hooks={"response": [async_error_hook(self._settings.api_key)]},
+            transport=transport,
+        )
+        # Resources (client.projects, client.datasets) are attached below.
+
+    async def aclose(self) -> None:
+        """Close the pooled connections. The client cannot be used afterwards."""
+        await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def _request(
+        self,
+        endpoint: ModuleType,
+        /,
+        *,
+        timeout: float | NotGiven = NOT_GIVEN,
+        idempotency_key: str | NotGiven | None = NOT_GIVEN,
+        **params: Any,
+    ) -> Any:
+        """The async ``Client._request``: same arguments, result and errors."""
+        call = self._plan(endpoint, params, timeout, idempotency_key)
+        async for attempt in retrying(self._retry_policy, str(call)):
+            with attempt:
+                return await self._send(call, attempt.num)
+        raise AssertionError("unreachable: stamina returns or raises")
+
+    async def _send(self, call: Call, attempt: int) -> Any:
+        with exchange(call, attempt) as sent:
+            response = sent.record(
+                await self._http.request(**call.request, timeout=call.http_timeout)
+            )
+        return parse_success(call, self._generated, response)

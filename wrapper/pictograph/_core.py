@@ -1,0 +1,262 @@
+"""The I/O-free half of ``Client`` and ``AsyncClient``: planning a call, turning
+responses and httpx errors into the SDK's exceptions, and logging attempts.
+The two clients hold only the sending, so each rule here is written once."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Generator, Iterator, Mapping
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+import httpx
+
+import pictograph_api
+from pictograph_api.errors import UnexpectedStatus
+from pictograph_api.models.error import Error as WireError
+from pictograph_api.types import UNSET
+
+from ._config import Secret, Settings, check_timeout
+from ._exceptions import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    error_from_response,
+    unreadable_success,
+)
+from ._retry import parse_retry_after
+from ._types import NotGiven
+from ._version import user_agent
+
+__all__ = [
+    "Call",
+    "Exchange",
+    "HTTPOptions",
+    "async_error_hook",
+    "error_hook",
+    "exchange",
+    "http_options",
+    "parse_success",
+    "plan_call",
+]
+
+logger = logging.getLogger(__name__)
+
+# CONTRACT section 2: the server honours Idempotency-Key on these.
+_MUTATING = frozenset({"POST", "PATCH", "DELETE"})
+
+HTTPOptions = dict[str, Any]
+
+
+class _APIKeyAuth(httpx.Auth):
+    """Adds ``X-API-Key`` to each request; kept out of the client's headers so
+    that printing the httpx client or its headers shows no key."""
+
+    def __init__(self, key: Secret) -> None:
+        self._key = key
+
+    def auth_flow(
+        self, request: httpx.Request
+    ) -> Generator[httpx.Request, httpx.Response]:
+        request.headers["X-API-Key"] = self._key.reveal()
+        yield request
+
+    def __repr__(self) -> str:
+        return f"_APIKeyAuth({self._key!r})"
+
+
+def http_options(settings: Settings) -> HTTPOptions:
+    """Arguments for ``httpx.Client`` / ``httpx.AsyncClient``, hooks aside."""
+    return {
+        "base_url": settings.base_url,
+        "auth": _APIKeyAuth(settings.api_key),
+        "headers": {"User-Agent": user_agent(), "Accept": "application/json"},
+        "timeout": httpx.Timeout(settings.timeout),
+        # CONTRACT section 2: the API never redirects; following one could act
+        # on another project, so a 3xx is an error like any other.
+        "follow_redirects": False,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """One SDK call, planned: what to send, however many attempts it takes."""
+
+    endpoint: ModuleType
+    method: str
+    path: str
+    request: dict[str, Any]
+    timeout: float
+    idempotency_key: str | None
+
+    @property
+    def http_timeout(self) -> httpx.Timeout:
+        return httpx.Timeout(self.timeout)
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+def plan_call(
+    endpoint: ModuleType,
+    params: Mapping[str, Any],
+    *,
+    settings: Settings,
+    timeout: float | NotGiven,
+    idempotency_key: str | NotGiven | None,
+) -> Call:
+    """The request for *endpoint* called with *params*, before any I/O.
+
+    ``None`` and ``NOT_GIVEN`` become the generator's ``UNSET``. POST, PATCH
+    and DELETE get an ``Idempotency-Key``: the caller's, or a new one that
+    every attempt of this call reuses.
+
+    Raises:
+        ValueError: The timeout or idempotency key is malformed.
+        TypeError: An idempotency key for a method that does not take one.
+    """
+    seconds = (
+        settings.timeout
+        if isinstance(timeout, NotGiven)
+        else check_timeout(timeout, "timeout")
+    )
+    arguments = {
+        name: UNSET if value is None or isinstance(value, NotGiven) else value
+        for name, value in params.items()
+    }
+    request: dict[str, Any] = endpoint._get_kwargs(**arguments)
+    method = str(request["method"]).upper()
+
+    key: str | None = None
+    if isinstance(idempotency_key, str):
+        if method not in _MUTATING:
+            msg = f"idempotency_key applies to POST, PATCH and DELETE, not {method}."
+            raise TypeError(msg)
+        if not idempotency_key.strip() or not idempotency_key.isprintable():
+            msg = f"idempotency_key must be printable text, not {idempotency_key!r}."
+            raise ValueError(msg)
+        key = idempotency_key
+    elif method in _MUTATING:
+        key = str(uuid.uuid4())
+    if key is not None:
+        request["headers"] = {**request.get("headers", {}), "Idempotency-Key": key}
+
+    path = httpx.URL(request["url"]).raw_path.decode("ascii").split("?")[0]
+    return Call(endpoint, method, path, request, seconds, key)
+
+
+def parse_success(
+    call: Call, generated: pictograph_api.Client, response: httpx.Response
+) -> Any:
+    """The generated model for a success response; the one boundary where the
+    generated parser's exceptions become the SDK's."""
+    try:
+        parsed = call.endpoint._parse_response(client=generated, response=response)
+    except (UnexpectedStatus, ValueError, KeyError, TypeError) as exc:
+        error = unreadable_success(
+            response.status_code, response.headers, response.content, str(call)
+        )
+        raise error from exc
+    if parsed is None or isinstance(parsed, WireError):
+        raise unreadable_success(
+            response.status_code, response.headers, response.content, str(call)
+        )
+    return parsed
+
+
+def _error(response: httpx.Response, body: bytes, key: Secret) -> APIError:
+    return error_from_response(
+        response.status_code,
+        response.headers,
+        body,
+        retry_after=parse_retry_after(response.headers.get("retry-after")),
+        secrets=(key.reveal(),),
+    )
+
+
+def error_hook(key: Secret) -> Callable[[httpx.Response], None]:
+    """httpx response hook: raise the SDK's exception for any non-2xx."""
+
+    def raise_for_status(response: httpx.Response) -> None:
+        if response.is_success:
+            return
+        chunks = []
+        # A body cut off midway still says enough; the status decides the class.
+        with contextlib.suppress(httpx.TransportError, httpx.DecodingError):
+            for chunk in response.iter_bytes():
+                chunks.append(chunk)
+        raise _error(response, b"".join(chunks), key)
+
+    return raise_for_status
+
+
+def async_error_hook(key: Secret) -> Callable[[httpx.Response], Awaitable[None]]:
+    """The same hook for ``httpx.AsyncClient``, which awaits its hooks."""
+
+    async def raise_for_status(response: httpx.Response) -> None:
+        if response.is_success:
+            return
+        chunks = []
+        # A body cut off midway still says enough; the status decides the class.
+        with contextlib.suppress(httpx.TransportError, httpx.DecodingError):
+            async for chunk in response.aiter_bytes():
+                chunks.append(chunk)
+        raise _error(response, b"".join(chunks), key)
+
+    return raise_for_status
+
+
+class Exchange:
+    """One attempt's response, recorded so that ``exchange`` can log it."""
+
+    response: httpx.Response | None = None
+
+    def record(self, response: httpx.Response) -> httpx.Response:
+        self.response = response
+        return response
+
+
+def _log_attempt(
+    call: Call, attempt: int, started: float, outcome: object, request_id: object
+) -> None:
+    logger.debug(
+        "%s -> %s in %.1f ms (request id %s, attempt %d)",
+        call,
+        outcome,
+        (time.perf_counter() - started) * 1000,
+        request_id or "-",
+        attempt,
+    )
+
+
+@contextlib.contextmanager
+def exchange(call: Call, attempt: int) -> Iterator[Exchange]:
+    """Around one attempt: log it, and translate httpx's exceptions (the one
+    boundary where they become the SDK's, chained with ``from``)."""
+    sent = Exchange()
+    started = time.perf_counter()
+    try:
+        yield sent
+    except httpx.TimeoutException as exc:
+        _log_attempt(call, attempt, started, type(exc).__name__, None)
+        msg = (
+            f"{call} got no response within the {call.timeout:g} s timeout "
+            f"({type(exc).__name__})."
+        )
+        raise APITimeoutError(msg) from exc
+    except httpx.RequestError as exc:
+        _log_attempt(call, attempt, started, type(exc).__name__, None)
+        msg = f"{call} failed before a response arrived: {exc or type(exc).__name__}"
+        raise APIConnectionError(msg) from exc
+    except APIError as exc:
+        _log_attempt(call, attempt, started, exc.status_code, exc.request_id)
+        raise
+
+    response = sent.response
+    if response is not None:
+        request_id = response.headers.get("x-request-id")
+        _log_attempt(call, attempt, started, response.status_code, request_id)
