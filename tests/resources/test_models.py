@@ -1,0 +1,109 @@
+"""The public models: immutable, readable, and shaped as the reference page says."""
+
+from __future__ import annotations
+
+import datetime
+
+import attrs
+import pytest
+
+from pictograph._models import (
+    Dataset,
+    DeleteResult,
+    Project,
+    ProjectClass,
+    ProjectConfig,
+)
+
+NOW = datetime.datetime(2026, 1, 2, tzinfo=datetime.UTC)
+
+
+def _project(**overrides: object) -> Project:
+    fields: dict[str, object] = {
+        "id": "6f1c2b9e-0000-4000-8000-000000000000",
+        "name": "road-signs",
+        "description": None,
+        "project_config": ProjectConfig(
+            ("bbox", "polygon"), (ProjectClass("stop_sign"), ProjectClass("yield"))
+        ),
+        "image_count": 4,
+        "annotation_count": 9,
+        "version": 3,
+        "created_at": NOW,
+        "updated_at": NOW,
+    }
+    fields.update(overrides)
+    return Project(**fields)  # type: ignore[arg-type]
+
+
+def test_project_class_takes_its_name_positionally_with_bbox_by_default() -> None:
+    assert ProjectClass("car") == ProjectClass(name="car", type="bbox", color=None)
+    assert repr(ProjectClass("car", "polygon", "#fff")) == (
+        "ProjectClass(name='car', type='polygon', color='#fff')"
+    )
+
+
+def test_project_shortcuts_read_its_config() -> None:
+    project = _project()
+
+    assert project.classes is project.project_config.classes
+    assert project.annotation_types == ("bbox", "polygon")
+
+
+def test_reprs_are_short_even_for_thousands_of_classes() -> None:
+    many = tuple(ProjectClass(f"c{i}") for i in range(5000))
+    project = _project(project_config=ProjectConfig(("bbox",), many))
+
+    assert repr(project) == (
+        "Project(name='road-signs', classes=5000, images=4, version=3, id='6f1c2b9e…')"
+    )
+    assert repr(project.project_config) == (
+        "ProjectConfig(annotation_types=['bbox'], classes=5000)"
+    )
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        ProjectClass("car"),
+        _project(),
+        Dataset("i", "n", None, ("bbox",), 0, 0, 0, NOW, NOW),
+        DeleteResult("i", "n", 1, 2, 3, 4),
+    ],
+)
+def test_models_are_immutable_and_hashable(model: attrs.AttrsInstance) -> None:
+    field = attrs.fields(type(model))[0].name
+
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        setattr(model, field, "changed")
+    assert hash(model) == hash(attrs.evolve(model))  # type: ignore[misc]
+
+
+def test_extra_fields_are_read_only_and_outside_equality() -> None:
+    project = _project(extra={"owner": "x"})
+
+    assert project == _project()
+    with pytest.raises(TypeError):
+        project.extra["owner"] = "y"  # type: ignore[index]
+
+
+def test_delete_result_reads_as_attributes_and_as_a_mapping() -> None:
+    result = DeleteResult("i", "n", 1, 2, 3, 4, extra={"thumbnails_deleted": 5})
+
+    assert result["images_deleted"] == result.images_deleted == 1
+    assert "annotations_deleted" in result
+    assert "nope" not in result
+    assert list(result) == [
+        "id",
+        "name",
+        "images_deleted",
+        "annotations_deleted",
+        "exports_deleted",
+        "models_retained",
+        "thumbnails_deleted",
+    ]
+    assert dict(result)["thumbnails_deleted"] == 5
+    assert len(result) == 7
+    assert result.get("missing") is None
+    with pytest.raises(KeyError):
+        result["missing"]

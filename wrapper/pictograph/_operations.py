@@ -1,0 +1,373 @@
+"""Everything ``client.projects`` and ``client.datasets`` do, except the sending.
+
+Each public method is planned here as a ``Call``: the generated endpoint
+module, its arguments and the function that turns its parsed response into a
+public model. Argument checks and client-side validation happen while
+planning, so a bad call raises before any I/O. The sync and async resources
+only send the calls, which keeps them line-aligned and this logic single.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from types import ModuleType
+from typing import Any, Generic, TypeVar
+
+import attrs
+
+from pictograph import _rules
+from pictograph._exceptions import ValidationError
+from pictograph._models import (
+    Dataset,
+    DeleteResult,
+    Project,
+    ProjectClass,
+    ProjectConfig,
+)
+from pictograph._pagination import (
+    MAX_PAGE_SIZE,
+    Page,
+    PageWalk,
+    check_cursor,
+    check_limit,
+)
+from pictograph._types import NOT_GIVEN, NotGiven
+from pictograph_api import models as wire
+from pictograph_api.api.datasets import get_dataset, list_datasets
+from pictograph_api.api.projects import (
+    create_project,
+    delete_project,
+    get_project,
+    list_projects,
+    update_project,
+)
+
+__all__ = [
+    "DATASETS",
+    "PROJECTS",
+    "Call",
+    "ClassInput",
+    "Listing",
+    "Timeout",
+    "dataset_get",
+    "iter_walk",
+    "list_walk",
+    "project_create",
+    "project_delete",
+    "project_get",
+    "project_update",
+]
+
+R = TypeVar("R")
+T = TypeVar("T")
+
+Timeout = float | NotGiven
+ClassInput = ProjectClass | Mapping[str, Any]
+
+
+@attrs.frozen
+class Call(Generic[R]):
+    """One request to send: the endpoint, its arguments, and how to read it."""
+
+    endpoint: ModuleType
+    params: Mapping[str, Any]
+    parse: Callable[[Any], R]
+
+
+# --- Arguments ---------------------------------------------------------------
+
+
+def address(name_or_id: object) -> str:
+    """The path form of a project's name (NFC, as stored) or id."""
+    if isinstance(name_or_id, uuid.UUID):
+        return str(name_or_id)
+    if not isinstance(name_or_id, str):
+        msg = (
+            "name_or_id must be a project's name or id (str or uuid.UUID), "
+            f"not {type(name_or_id).__name__} {name_or_id!r}."
+        )
+        raise TypeError(msg)
+    name = _rules.normalize_name(name_or_id)
+    if name in {"", ".", ".."}:
+        # A URL path cannot carry these as a segment (RFC 3986 section 5.2.4),
+        # so no project can have them as a name.
+        msg = f"name_or_id must be a project's name or id, not {name_or_id!r}."
+        raise ValueError(msg)
+    return name
+
+
+def _if_match(if_version: int | NotGiven) -> dict[str, str]:
+    if isinstance(if_version, NotGiven):
+        return {}
+    if isinstance(if_version, bool) or not isinstance(if_version, int):
+        msg = (
+            "if_version must be an int, a project's version, "
+            f"not {type(if_version).__name__} {if_version!r}."
+        )
+        raise TypeError(msg)
+    # RFC 9110 section 8.8.3: an entity tag is a quoted string.
+    return {"if_match": f'"{if_version}"'}
+
+
+def _listed(value: object) -> object:
+    """A sequence argument as a JSON array; anything else left for the rules."""
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        return value
+    return list(value)
+
+
+def _class_body(item: object) -> object:
+    """A class argument in its wire form: keyword arguments of ``ProjectClass``."""
+    if isinstance(item, ProjectClass):
+        fields: dict[str, object] = {"name": item.name, "type": item.type}
+        if item.color is not None:
+            fields["color"] = item.color
+    elif isinstance(item, Mapping):
+        fields = {"type": "bbox", **item}
+        if fields.get("color", "") is None:
+            del fields["color"]
+    else:
+        return item
+    if isinstance(fields.get("name"), str):
+        fields["name"] = _rules.normalize_name(str(fields["name"]))
+    return fields
+
+
+def _classes_body(classes: object) -> object:
+    listed = _listed(classes)
+    if not isinstance(listed, list):
+        return listed
+    return [_class_body(item) for item in listed]
+
+
+def _raise_if_invalid(errors: list[_rules.FieldError]) -> None:
+    if errors:
+        raise ValidationError.from_field_errors(errors)
+
+
+# --- Responses ---------------------------------------------------------------
+
+
+def _utc(value: datetime.datetime) -> datetime.datetime:
+    if value.tzinfo is None:
+        return value.replace(tzinfo=datetime.UTC)
+    return value.astimezone(datetime.UTC)
+
+
+def _types(values: Iterable[object]) -> tuple[str, ...]:
+    # An AnnotationType's str() is its value; newer types arrive as plain str.
+    return tuple(str(value) for value in values)
+
+
+def _project(data: wire.Project) -> Project:
+    config = data.project_config
+    return Project(
+        id=str(data.id),
+        name=data.name,
+        description=data.description,
+        project_config=ProjectConfig(
+            annotation_types=_types(config.annotation_types),
+            classes=tuple(
+                ProjectClass(cls.name, str(cls.type_), cls.color)
+                for cls in config.classes
+            ),
+            extra=config.additional_properties,
+        ),
+        image_count=data.image_count,
+        annotation_count=data.annotation_count,
+        version=data.version,
+        created_at=_utc(data.created_at),
+        updated_at=_utc(data.updated_at),
+        extra=data.additional_properties,
+    )
+
+
+def _dataset(data: wire.Dataset) -> Dataset:
+    return Dataset(
+        id=str(data.id),
+        name=data.name,
+        description=data.description,
+        annotation_types=_types(data.annotation_types),
+        class_count=data.class_count,
+        image_count=data.image_count,
+        annotation_count=data.annotation_count,
+        created_at=_utc(data.created_at),
+        updated_at=_utc(data.updated_at),
+        extra=data.additional_properties,
+    )
+
+
+def _delete_result(data: wire.DeleteResult) -> DeleteResult:
+    return DeleteResult(
+        id=str(data.id),
+        name=data.name,
+        images_deleted=data.images_deleted,
+        annotations_deleted=data.annotations_deleted,
+        exports_deleted=data.exports_deleted,
+        models_retained=data.models_retained,
+        extra=data.additional_properties,
+    )
+
+
+def _data(convert: Callable[[Any], T]) -> Callable[[Any], T]:
+    """A reader of a ``{"data": item}`` response, from one of its item."""
+    return lambda response: convert(response.data)
+
+
+def _page(convert: Callable[[Any], T]) -> Callable[[Any], Page[T]]:
+    """A reader of a list envelope, from one of its item."""
+
+    def parse(response: wire.ProjectList | wire.DatasetList) -> Page[T]:
+        pagination = response.pagination
+        items = tuple(convert(item) for item in response.data)
+        return Page(items, pagination.has_more, pagination.next_cursor)
+
+    return parse
+
+
+_project_response = _data(_project)
+_dataset_response = _data(_dataset)
+
+
+# --- Calls -------------------------------------------------------------------
+
+
+def project_get(name_or_id: object, *, timeout: Timeout) -> Call[Project]:
+    params = {"project": address(name_or_id), "timeout": timeout}
+    return Call(get_project, params, _project_response)
+
+
+def dataset_get(name_or_id: object, *, timeout: Timeout) -> Call[Dataset]:
+    params = {"dataset": address(name_or_id), "timeout": timeout}
+    return Call(get_dataset, params, _dataset_response)
+
+
+def project_create(
+    name: object,
+    *,
+    description: object,
+    annotation_types: object,
+    classes: object,
+    timeout: Timeout,
+    idempotency_key: str | NotGiven,
+) -> Call[Project]:
+    body: dict[str, object] = {
+        "name": _rules.normalize_name(name) if isinstance(name, str) else name,
+        "annotation_types": _listed(annotation_types),
+        "classes": _classes_body(classes),
+    }
+    if description is not None:
+        body["description"] = description
+
+    _raise_if_invalid(_rules.check_create(body))
+
+    params = {
+        "body": wire.ProjectCreate.from_dict(body),
+        "timeout": timeout,
+        "idempotency_key": idempotency_key,
+    }
+    return Call(create_project, params, _project_response)
+
+
+def project_update(
+    name_or_id: object,
+    *,
+    name: object,
+    description: object,
+    annotation_types: object,
+    classes: object,
+    if_version: int | NotGiven,
+    timeout: Timeout,
+    idempotency_key: str | NotGiven,
+) -> Call[Project]:
+    project = address(name_or_id)
+    if_match = _if_match(if_version)
+    body: dict[str, object] = {}
+    if name is not NOT_GIVEN:
+        body["name"] = _rules.normalize_name(name) if isinstance(name, str) else name
+    if description is not NOT_GIVEN:
+        body["description"] = description
+    if annotation_types is not NOT_GIVEN:
+        body["annotation_types"] = _listed(annotation_types)
+    if classes is not NOT_GIVEN:
+        body["classes"] = _classes_body(classes)
+    if not body:
+        msg = (
+            "update() changes nothing: pass at least one of name, description, "
+            "annotation_types or classes."
+        )
+        raise ValueError(msg)
+
+    _raise_if_invalid(_rules.check_update(body))
+
+    params = {
+        "project": project,
+        "body": wire.ProjectUpdate.from_dict(body),
+        "timeout": timeout,
+        "idempotency_key": idempotency_key,
+        **if_match,
+    }
+    return Call(update_project, params, _project_response)
+
+
+def project_delete(
+    name_or_id: object,
+    *,
+    if_version: int | NotGiven,
+    timeout: Timeout,
+    idempotency_key: str | NotGiven,
+) -> Call[DeleteResult]:
+    params = {
+        "project": address(name_or_id),
+        "timeout": timeout,
+        "idempotency_key": idempotency_key,
+        **_if_match(if_version),
+    }
+    return Call(delete_project, params, _data(_delete_result))
+
+
+@attrs.frozen
+class Listing(Generic[T]):
+    """A list endpoint and how to read one of its pages."""
+
+    endpoint: ModuleType
+    parse: Callable[[Any], Page[T]]
+
+
+PROJECTS = Listing(list_projects, _page(_project))
+DATASETS = Listing(list_datasets, _page(_dataset))
+
+
+def list_walk(
+    listing: Listing[T], *, limit: object, cursor: object, timeout: Timeout
+) -> PageWalk[T, Call[Page[T]]]:
+    """The walk of ``list``: ``limit`` items from ``cursor`` on, in full pages."""
+    total = check_limit(limit, "limit")
+    start = check_cursor(cursor)
+    return _walk(listing, MAX_PAGE_SIZE, total, start, timeout)
+
+
+def iter_walk(
+    listing: Listing[T], *, page_size: object, timeout: Timeout
+) -> PageWalk[T, Call[Page[T]]]:
+    """The walk of ``iter``: every item, ``page_size`` at a time."""
+    size = check_limit(page_size, "page_size", MAX_PAGE_SIZE)
+    return _walk(listing, size, None, None, timeout)
+
+
+def _walk(
+    listing: Listing[T],
+    page_size: int,
+    total: int | None,
+    cursor: str | None,
+    timeout: Timeout,
+) -> PageWalk[T, Call[Page[T]]]:
+    def request(limit: int, cursor: str | None) -> Call[Page[T]]:
+        params: dict[str, Any] = {"limit": limit, "timeout": timeout}
+        if cursor is not None:
+            params["cursor"] = cursor
+        return Call(listing.endpoint, params, listing.parse)
+
+    return PageWalk(request, page_size=page_size, total=total, cursor=cursor)
