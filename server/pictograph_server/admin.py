@@ -1,0 +1,157 @@
+"""Administration without HTTP: keys, seeding, the first-start key.
+
+These are the Python API behind the CLI, for tests and tools. They open the
+database themselves and may run while a server uses it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from pictograph._rules import name_key
+from pictograph_server.auth import insert_key
+from pictograph_server.storage import Database, utc_now
+
+__all__ = [
+    "BOOTSTRAP_ORG",
+    "SeedError",
+    "bootstrap_key",
+    "create_key",
+    "seed_project",
+]
+
+BOOTSTRAP_ORG = "local"
+
+
+class SeedError(LookupError):
+    """The organisation or project to seed does not exist, or cannot be seeded."""
+
+
+def create_key(db_path: Path | str, org: str, role: str = "owner") -> str:
+    """Create an API key for ``org`` (created if new) with ``role``; return it.
+
+    The key is stored only as a hash: this is the one time it is seen.
+
+    Raises:
+        ValueError: ``role`` is not owner, admin, member, annotator or viewer.
+    """
+    db = Database(db_path)
+    try:
+        with db.transaction() as conn:
+            return insert_key(conn, org, role)
+    finally:
+        db.close()
+
+
+def bootstrap_key(db: Database, key_file: Path) -> bool:
+    """On first start, create an owner key for org ``local`` into ``key_file``.
+
+    Only when the database holds no key at all. The key is written to a file
+    readable by its owner alone, never printed or logged. Returns whether a
+    key was created.
+    """
+    with db.transaction() as conn:
+        if conn.execute("SELECT 1 FROM api_keys LIMIT 1").fetchone() is not None:
+            return False
+        key = insert_key(conn, BOOTSTRAP_ORG, "owner")
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as stream:
+            stream.write(key + "\n")
+    return True
+
+
+def seed_project(
+    db_path: Path | str,
+    blobs_dir: Path | str,
+    org: str,
+    project: str,
+    *,
+    images: int,
+    annotations_per_image: int,
+    exports: int = 0,
+    models: int = 0,
+) -> dict[str, int]:
+    """Add images (with stored files), annotations, exports and models to a project.
+
+    Annotations cycle through the project's classes, each with its class's
+    type, so that class-list changes and deletes have something to remove.
+    Returns what was added.
+
+    Raises:
+        SeedError: no such organisation or project, or annotations asked of a
+            project without classes.
+        ValueError: a negative count.
+    """
+    counts = {
+        "images": images,
+        "annotations": images * annotations_per_image,
+        "exports": exports,
+        "models": models,
+    }
+    if min(images, annotations_per_image, exports, models) < 0:
+        raise ValueError("Counts must not be negative.")
+    blobs = Path(blobs_dir)
+    db = Database(db_path)
+    try:
+        with db.transaction() as conn:
+            org_row = conn.execute(
+                "SELECT id FROM organisations WHERE name = ?", (org,)
+            ).fetchone()
+            if org_row is None:
+                raise SeedError(f"No organisation named {org!r}.")
+            row = conn.execute(
+                "SELECT seq, id, classes FROM projects"
+                " WHERE org_id = ? AND name_key = ?",
+                (org_row["id"], name_key(project)),
+            ).fetchone()
+            if row is None:
+                raise SeedError(
+                    f"No project named {project!r} in organisation {org!r}."
+                )
+            classes = json.loads(row["classes"])
+            if annotations_per_image and images and not classes:
+                raise SeedError(
+                    f"Project {project!r} has no classes to annotate with; "
+                    "add some first."
+                )
+            folder = blobs / row["id"]
+            folder.mkdir(parents=True, exist_ok=True)
+            now = utc_now()
+            made = 0
+            for index in range(images):
+                image_id = conn.execute(
+                    "INSERT INTO images (project_seq, file_path) VALUES (?, '')",
+                    (row["seq"],),
+                ).lastrowid
+                relative = f"{row['id']}/{image_id}.bin"
+                (blobs / relative).write_bytes(f"image {index} of {project}\n".encode())
+                conn.execute(
+                    "UPDATE images SET file_path = ? WHERE id = ?", (relative, image_id)
+                )
+                for _ in range(annotations_per_image):
+                    cls = classes[made % len(classes)]
+                    made += 1
+                    conn.execute(
+                        "INSERT INTO annotations"
+                        " (project_seq, image_id, class_key, type)"
+                        " VALUES (?, ?, ?, ?)",
+                        (row["seq"], image_id, name_key(cls["name"]), cls["type"]),
+                    )
+            conn.executemany(
+                "INSERT INTO exports (project_seq, created_at) VALUES (?, ?)",
+                [(row["seq"], now)] * exports,
+            )
+            conn.executemany(
+                "INSERT INTO models (org_id, name, project_seq, source_project_id,"
+                " created_at) VALUES (?, ?, ?, ?, ?)",
+                [
+                    (org_row["id"], f"{project}-model-{n}", row["seq"], row["id"], now)
+                    for n in range(models)
+                ],
+            )
+    finally:
+        db.close()
+    return counts

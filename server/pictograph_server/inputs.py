@@ -1,0 +1,169 @@
+"""Reading a request's parameters and body, in the order the SDK checks them.
+
+Body: media type (415), size while reading (413), JSON (400), then the shared
+rules of ``pictograph._rules`` (422, the same fields and words as the SDK),
+then the spec's own schema as a gate for anything the rules did not cover.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.requests import Request
+
+from pictograph._rules import FieldError, normalize_name
+from pictograph_server.errors import ApiError, validation_error
+from pictograph_server.spec import OperationSpec, field_errors
+
+__all__ = ["MAX_BODY_BYTES", "Body", "read_body", "read_params"]
+
+MAX_BODY_BYTES = 2 * 1024 * 1024
+# How much of an oversized body is read and thrown away so the client, still
+# sending, sees the 413 rather than a reset connection; past this we stop.
+_DRAIN_BYTES = 16 * 1024 * 1024
+_INTEGER = re.compile(r"[+-]?[0-9]{1,30}")
+
+
+def read_params(op: OperationSpec, request: Request) -> dict[str, Any]:
+    """The operation's query, header and path parameters, checked by the spec.
+
+    Raises:
+        ApiError: 422 naming each bad parameter.
+    """
+    values: dict[str, Any] = {}
+    errors: list[FieldError] = []
+    for param in op.parameters:
+        if param.location == "query":
+            raw = request.query_params.get(param.name)
+        elif param.location == "header":
+            raw = request.headers.get(param.name)
+        else:
+            raw = request.path_params.get(param.name)
+        if raw is None:
+            if param.required:
+                errors.append(FieldError(param.name, "is required."))
+            continue
+        value: Any = raw
+        if param.integer:
+            if not _INTEGER.fullmatch(raw):
+                errors.append(FieldError(param.name, "must be an integer."))
+                continue
+            value = int(raw)
+        found = field_errors(param.validator, value, root=param.name)
+        if found:
+            errors += found
+        else:
+            values[param.name] = value
+    if errors:
+        raise validation_error(errors)
+    return values
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    """A parsed JSON body and its canonical bytes (for idempotency)."""
+
+    value: dict[str, Any]
+    canonical: bytes
+
+
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
+
+
+async def read_body(request: Request) -> Body:
+    """The request's JSON object body.
+
+    Raises:
+        ApiError: 415 for another media type, 413 past 2 MiB, 400 for bytes
+            that are not JSON, 422 for JSON that is not an object.
+    """
+    content_type = request.headers.get("content-type", "")
+    media_type = content_type.split(";", 1)[0].strip().lower()
+    if media_type != "application/json":
+        raise ApiError(
+            415,
+            "The request body must be application/json.",
+            details={"content_type": content_type[:200]},
+        )
+    raw = await _read_limited(request)
+    try:
+        value = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+        # A lone surrogate (from a \ud800 escape) parses but cannot be stored.
+        canonical = json.dumps(
+            value, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+        ).encode("utf-8")
+    except (ValueError, RecursionError) as exc:
+        raise ApiError(
+            400,
+            f"The request body is not valid JSON: {str(exc)[:200]}",
+        ) from exc
+    if not isinstance(value, dict):
+        raise validation_error([FieldError("body", "must be a JSON object.")])
+    return Body(value, canonical)
+
+
+def _too_large() -> ApiError:
+    return ApiError(
+        413,
+        f"The request body is over the limit of {MAX_BODY_BYTES} bytes.",
+        details={"limit": MAX_BODY_BYTES},
+    )
+
+
+async def _read_limited(request: Request) -> bytes:
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > _DRAIN_BYTES:
+        raise _too_large()
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > _DRAIN_BYTES:
+            break
+        if size <= MAX_BODY_BYTES:
+            chunks.append(chunk)
+    if size > MAX_BODY_BYTES:
+        raise _too_large()
+    return b"".join(chunks)
+
+
+def nfc_names(body: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of a body with the project's and classes' names in NFC."""
+    result = dict(body)
+    if isinstance(result.get("name"), str):
+        result["name"] = normalize_name(result["name"])
+    classes = result.get("classes")
+    if isinstance(classes, list):
+        result["classes"] = [
+            {**cls, "name": normalize_name(cls["name"])}
+            if isinstance(cls, dict) and isinstance(cls.get("name"), str)
+            else cls
+            for cls in classes
+        ]
+    return result
+
+
+def check_body(
+    op: OperationSpec,
+    body: Mapping[str, Any],
+    rules: Callable[[Mapping[str, Any]], list[FieldError]],
+) -> dict[str, Any]:
+    """The body with names in NFC, once it keeps the rules and the schema.
+
+    Raises:
+        ApiError: 422 listing each broken rule with its field.
+    """
+    errors = rules(body)
+    if errors:
+        raise validation_error(errors)
+    normalised = nfc_names(body)
+    if op.body is not None:
+        errors = field_errors(op.body, normalised)
+        if errors:
+            raise validation_error(errors)
+    return normalised

@@ -1,0 +1,74 @@
+"""Running the app under uvicorn, announcing the URL once it accepts connections."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import Callable
+
+import uvicorn
+from starlette.applications import Starlette
+
+__all__ = ["bind", "run"]
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket on ``host:port`` (port 0: a free one).
+
+    Raises:
+        OSError: the address is taken or cannot be bound.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(2048)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def url_of(sock: socket.socket) -> str:
+    """The base URL a bound socket serves."""
+    host, port = sock.getsockname()[:2]
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"
+
+
+def run(
+    app: Starlette,
+    sock: socket.socket,
+    *,
+    on_ready: Callable[[str], None],
+    log_level: str = "warning",
+    access_log: bool = False,
+) -> None:
+    """Serve ``app`` on ``sock`` until Ctrl-C or SIGTERM.
+
+    ``on_ready`` is called with the URL once uvicorn has started (the socket
+    accepts connections and the app's startup has run), not before.
+    """
+    config = uvicorn.Config(
+        app,
+        log_level=log_level,
+        access_log=access_log,
+        lifespan="on",
+        server_header=False,
+        timeout_graceful_shutdown=5,
+    )
+    server = uvicorn.Server(config)
+
+    async def serve() -> None:
+        task = asyncio.create_task(server.serve(sockets=[sock]))
+        while not server.started and not task.done():
+            await asyncio.sleep(0.005)
+        if server.started:
+            on_ready(url_of(sock))
+        await task
+
+    try:
+        asyncio.run(serve())
+    finally:
+        sock.close()
