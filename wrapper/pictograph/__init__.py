@@ -18,6 +18,9 @@ from ._exceptions import (
     ServerError,
     ValidationError,
 )
+from ._models import Dataset, DeleteResult, Project, ProjectClass, ProjectConfig
+from ._pagination import Page, PaginationError
+from ._resources import AsyncDatasets, AsyncProjects, Datasets, Projects
 from ._rules import FieldError
 from ._types import NOT_GIVEN, NotGiven
 from ._version import __version__
@@ -28,16 +31,27 @@ __all__ = [
     "APIError",
     "APITimeoutError",
     "AsyncClient",
+    "AsyncDatasets",
+    "AsyncProjects",
     "AuthenticationError",
     "Client",
     "ConfigurationError",
     "ConflictError",
+    "Dataset",
+    "Datasets",
+    "DeleteResult",
     "FieldError",
     "ForbiddenError",
     "NotFoundError",
     "NotGiven",
+    "Page",
+    "PaginationError",
     "PictographError",
     "PreconditionFailedError",
+    "Project",
+    "ProjectClass",
+    "ProjectConfig",
+    "Projects",
     "RateLimitError",
     "ServerError",
     "ValidationError",

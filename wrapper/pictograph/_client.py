@@ -19,6 +19,7 @@ from ._core import (
     plan_call,
 )
 from ._logging import configure_from_env
+from ._resources import AsyncDatasets, AsyncProjects, Datasets, Projects
 from ._retry import RetryPolicy, retrying
 from ._types import NOT_GIVEN, NotGiven
 
@@ -147,7 +148,8 @@ class Client(_BaseClient):
             event_hooks={"response": [error_hook(self._settings.api_key)]},
             transport=transport,
         )
-        # Resources (client.projects, client.datasets) are attached below.
+        self.projects = Projects(self)
+        self.datasets = Datasets(self)
 
     def close(self) -> None:
         """Close the pooled connections. The client cannot be used afterwards."""
@@ -233,7 +235,8 @@ class AsyncClient(_BaseClient):
             event_hooks={"response": [async_error_hook(self._settings.api_key)]},
             transport=transport,
         )
-        # Resources (client.projects, client.datasets) are attached below.
+        self.projects = AsyncProjects(self)
+        self.datasets = AsyncDatasets(self)
 
     async def aclose(self) -> None:
         """Close the pooled connections. The client cannot be used afterwards."""
