@@ -63,26 +63,28 @@ class Settings:
     allow_insecure_http: bool
 
 
-def check_timeout(value: object, source: str) -> float:
+def check_timeout(value: object, source: str, shown: str | None = None) -> float:
     """*value* as seconds if it is a positive, finite number, else raise.
 
-    *source* names where it came from (``"timeout"``) for the message.
+    *source* names where it came from (``"timeout"``) for the message, and
+    *shown* is the value as the user wrote it, if not ``repr(value)``.
     """
+    shown = shown or repr(value)
     if isinstance(value, bool) or not isinstance(value, int | float):
-        msg = f"{source} must be a number of seconds, not {value!r}."
+        msg = f"{source} must be a number of seconds, not {shown}."
         raise ConfigurationError(msg)
     if not math.isfinite(value) or value <= 0:
         msg = (
-            f"{source} must be a positive, finite number of seconds, not {value!r}; "
+            f"{source} must be a positive, finite number of seconds, not {shown}; "
             "timeouts cannot be turned off."
         )
         raise ConfigurationError(msg)
     return float(value)
 
 
-def _check_max_retries(value: object, source: str) -> int:
+def _check_max_retries(value: object, source: str, shown: str | None = None) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        msg = f"{source} must be a whole number, 0 or more, not {value!r}."
+        msg = f"{source} must be a whole number, 0 or more, not {shown or value!r}."
         raise ConfigurationError(msg)
     return value
 
@@ -182,14 +184,18 @@ def resolve_settings(
     if timeout is not None and not isinstance(timeout, NotGiven):
         seconds = check_timeout(timeout, "timeout")
     elif (env_timeout := _from_env(env, "PICTOGRAPH_TIMEOUT")) is not None:
-        seconds = check_timeout(_parse_float(env_timeout), "PICTOGRAPH_TIMEOUT")
+        seconds = check_timeout(
+            _parse_float(env_timeout), "PICTOGRAPH_TIMEOUT", repr(env_timeout)
+        )
     else:
         seconds = DEFAULT_TIMEOUT
 
     if max_retries is not None and not isinstance(max_retries, NotGiven):
         retries = _check_max_retries(max_retries, "max_retries")
     elif (env_retries := _from_env(env, "PICTOGRAPH_MAX_RETRIES")) is not None:
-        retries = _check_max_retries(_parse_int(env_retries), "PICTOGRAPH_MAX_RETRIES")
+        retries = _check_max_retries(
+            _parse_int(env_retries), "PICTOGRAPH_MAX_RETRIES", repr(env_retries)
+        )
     else:
         retries = DEFAULT_MAX_RETRIES
 
