@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
-__all__ = ["DROP", "html_502", "ok_json", "scripted_server", "silent_server"]
+__all__ = [
+    "DROP",
+    "DroppingProxy",
+    "dropping_proxy",
+    "html_502",
+    "ok_json",
+    "scripted_server",
+    "silent_server",
+]
 
 DROP = b""
 """A reply that closes the connection after reading the request, answering nothing."""
@@ -102,3 +113,85 @@ def scripted_server(*replies: bytes) -> Iterator[str]:
 
     with _serve(answer) as url:
         yield url
+
+
+@dataclass
+class DroppingProxy:
+    """What a ``dropping_proxy`` saw: the raw requests it forwarded, and the
+    responses it passed on or (the first POST's) swallowed."""
+
+    url: str = ""
+    requests: list[bytes] = field(default_factory=list)
+    responses: list[bytes] = field(default_factory=list)
+    swallowed: list[bytes] = field(default_factory=list)
+    armed: bool = True
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def _relay_requests(
+    client: socket.socket,
+    upstream: socket.socket,
+    proxy: DroppingProxy,
+    drop: threading.Event,
+) -> None:
+    with contextlib.suppress(OSError):
+        while data := client.recv(65536):
+            with proxy.lock:
+                proxy.requests.append(data)
+                if data.startswith(b"POST ") and proxy.armed:
+                    proxy.armed = False
+                    drop.set()
+            upstream.sendall(data)
+
+
+def _relay_responses(
+    client: socket.socket,
+    upstream: socket.socket,
+    proxy: DroppingProxy,
+    drop: threading.Event,
+) -> None:
+    with contextlib.suppress(OSError):
+        while data := upstream.recv(65536):
+            if drop.is_set():
+                # The server has committed and answered: lose the answer.
+                proxy.swallowed.append(data)
+                return
+            proxy.responses.append(data)
+            client.sendall(data)
+
+
+@contextmanager
+def dropping_proxy(upstream_url: str) -> Iterator[DroppingProxy]:
+    """A TCP proxy to *upstream_url* that forwards the first POST, waits for
+    the server's answer, and then closes the client's connection instead of
+    relaying it: a response lost after the server committed."""
+    target = urlsplit(upstream_url)
+    address = (target.hostname or "127.0.0.1", target.port or 80)
+    proxy = DroppingProxy()
+    sockets: list[socket.socket] = []
+
+    def handle(client: socket.socket) -> None:
+        upstream = socket.create_connection(address)
+        sockets.extend((client, upstream))
+        drop = threading.Event()
+        threading.Thread(
+            target=_relay_requests,
+            args=(client, upstream, proxy, drop),
+            daemon=True,
+        ).start()
+        _relay_responses(client, upstream, proxy, drop)
+        for end in (client, upstream):
+            with contextlib.suppress(OSError):
+                end.shutdown(socket.SHUT_RDWR)
+            end.close()
+
+    def on_connection(client: socket.socket) -> None:
+        threading.Thread(target=handle, args=(client,), daemon=True).start()
+
+    try:
+        with _serve(on_connection) as url:
+            proxy.url = url
+            yield proxy
+    finally:
+        for end in sockets:
+            end.close()
