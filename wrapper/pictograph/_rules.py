@@ -170,8 +170,11 @@ def check_color(value: object, field: str = "color") -> list[FieldError]:
             )
         ]
     tokens = tinycss2.parse_component_value_list(value, skip_comments=False)
-    # Exactly one component: no edge whitespace, comments or trailing tokens.
-    parsed = tinycss2.color4.parse_color(tokens[0]) if len(tokens) == 1 else None
+    # Exactly one component: no edge whitespace, comments or trailing tokens;
+    # and written out in full: CSS error recovery closes an unclosed function
+    # (``rgb(1 2 3``), which a stored value must not rely on.
+    whole = len(tokens) == 1 and tokens[0].serialize() == value
+    parsed = tinycss2.color4.parse_color(tokens[0]) if whole else None
     if not isinstance(parsed, tinycss2.color4.Color):
         return [
             FieldError(
@@ -259,6 +262,8 @@ def check_classes(
 def _duplicate(
     name: str, index: int, first_seen: dict[str, tuple[int, str]], field: str
 ) -> list[FieldError]:
+    # Shown in NFC, so the message is the same whichever form was sent.
+    name = normalize_name(name)
     key = name_key(name)
     if key not in first_seen:
         first_seen[key] = (index, name)
