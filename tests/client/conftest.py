@@ -64,14 +64,14 @@ def error_body(code: str, message: str, **details: Any) -> dict[str, Any]:
 class Recorder:
     """A MockTransport handler answering from a script and keeping each request."""
 
-    def __init__(self, *responses: httpx.Response | Exception) -> None:
+    def __init__(self, *responses: httpx.Response | BaseException) -> None:
         self.script = list(responses)
         self.requests: list[httpx.Request] = []
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
         reply = self.script.pop(0) if len(self.script) > 1 else self.script[0]
-        if isinstance(reply, Exception):
+        if isinstance(reply, BaseException):
             raise reply
         # A fresh copy each time: httpx binds a response to the request it answers.
         return httpx.Response(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 from typing import Any
 
 import httpx
@@ -266,3 +267,21 @@ def test_any_error_body_maps_to_the_class_of_its_status(
     assert error.message
     if status >= 500:
         assert isinstance(error, ServerError)
+
+
+def test_errors_survive_pickling_as_process_pools_need(send: Send) -> None:
+    recorder = Recorder(
+        httpx.Response(
+            404,
+            json=error_body("not_found", "No project 'x'."),
+            headers={"X-Request-Id": "req_7"},
+        )
+    )
+    with pytest.raises(NotFoundError) as caught:
+        send(recorder, get_project, project="x")
+
+    copy = pickle.loads(pickle.dumps(caught.value))
+
+    assert type(copy) is NotFoundError
+    assert str(copy) == str(caught.value)
+    assert (copy.status_code, copy.code, copy.request_id) == (404, "not_found", "req_7")

@@ -1,4 +1,4 @@
-"""The API key shows up nowhere: not in logs, exceptions, reprs or tracebacks."""
+"""The API key shows up nowhere: logs, exceptions, reprs, tracebacks (even locals)."""
 
 from __future__ import annotations
 
@@ -40,6 +40,11 @@ def _everything_captured(
     if error is not None:
         captured += [str(error), repr(error), repr(vars(error))]
         captured += traceback.format_exception(error)
+        # As error trackers do: every frame's local variables, causes included.
+        with_locals = traceback.TracebackException.from_exception(
+            error, capture_locals=True
+        )
+        captured += with_locals.format()
         cause = error.__cause__
         while cause is not None:
             captured += [str(cause), repr(cause)]

@@ -178,18 +178,34 @@ def _error(response: httpx.Response, body: bytes, key: Secret) -> APIError:
     )
 
 
+def _read_body(response: httpx.Response) -> bytes:
+    chunks = []
+    # A body cut off midway still says enough; the status decides the class.
+    with contextlib.suppress(httpx.TransportError, httpx.DecodingError):
+        for chunk in response.iter_bytes():
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def _aread_body(response: httpx.Response) -> bytes:
+    chunks = []
+    # A body cut off midway still says enough; the status decides the class.
+    with contextlib.suppress(httpx.TransportError, httpx.DecodingError):
+        async for chunk in response.aiter_bytes():
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+# NOTE: the hooks hold the body in no local variable: a server may echo the
+# key in it, and error trackers record the locals of every traceback frame.
+
+
 def error_hook(key: Secret) -> Callable[[httpx.Response], None]:
     """httpx response hook: raise the SDK's exception for any non-2xx."""
 
     def raise_for_status(response: httpx.Response) -> None:
-        if response.is_success:
-            return
-        chunks = []
-        # A body cut off midway still says enough; the status decides the class.
-        with contextlib.suppress(httpx.TransportError, httpx.DecodingError):
-            for chunk in response.iter_bytes():
-                chunks.append(chunk)
-        raise _error(response, b"".join(chunks), key)
+        if not response.is_success:
+            raise _error(response, _read_body(response), key)
 
     return raise_for_status
 
@@ -198,14 +214,8 @@ def async_error_hook(key: Secret) -> Callable[[httpx.Response], Awaitable[None]]
     """The same hook for ``httpx.AsyncClient``, which awaits its hooks."""
 
     async def raise_for_status(response: httpx.Response) -> None:
-        if response.is_success:
-            return
-        chunks = []
-        # A body cut off midway still says enough; the status decides the class.
-        with contextlib.suppress(httpx.TransportError, httpx.DecodingError):
-            async for chunk in response.aiter_bytes():
-                chunks.append(chunk)
-        raise _error(response, b"".join(chunks), key)
+        if not response.is_success:
+            raise _error(response, await _aread_body(response), key)
 
     return raise_for_status
 

@@ -121,6 +121,11 @@ class APIError(PictographError):
         self.headers: Mapping[str, str] = headers or {}
         super().__init__(self._summary())
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Keyword-only arguments defeat Exception's own pickling, which process
+        # pools need to hand an error back to the parent.
+        return (_rebuild, (type(self), self.message, vars(self)))
+
     def _summary(self) -> str:
         facts = [self.code]
         if self.status_code is not None:
@@ -128,6 +133,13 @@ class APIError(PictographError):
         if self.request_id:
             facts.append(f"request id {self.request_id}")
         return f"{self.message} ({', '.join(facts)})"
+
+
+def _rebuild(cls: type[APIError], message: str, state: dict[str, Any]) -> APIError:
+    fields = ("status_code", "code", "details", "request_id", "retry_after", "headers")
+    error = cls(message, **{name: state[name] for name in fields if name in state})
+    vars(error).update(state)
+    return error
 
 
 class AuthenticationError(APIError):
