@@ -125,3 +125,23 @@ def test_the_redacting_filter_hides_key_shaped_text() -> None:
     RedactKeys().filter(record)
 
     assert record.getMessage() == "sent [redacted] and [redacted]"
+
+
+def test_a_retry_prints_nothing_where_logging_is_not_set_up() -> None:
+    code = """
+import httpx
+from pictograph import Client
+from pictograph_api.api.projects import get_project
+replies = [httpx.Response(503), httpx.Response(404)]
+transport = httpx.MockTransport(lambda request: replies.pop(0))
+client = Client("pk_test_x", transport=transport, max_retries=1)
+try:
+    client._request(get_project, project="x")
+except Exception as error:
+    print(type(error).__name__)
+"""
+    output = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+
+    assert (output.stdout, output.stderr) == ("NotFoundError\n", "")

@@ -14,7 +14,9 @@ caller can decide. Otherwise the wait is exponential backoff with jitter,
 capped at ``max_backoff``.
 
 Everything here is free of I/O and shared by ``Client`` and ``AsyncClient``;
-``stamina`` runs the loop and sleeps.
+``stamina`` runs the loop and sleeps, so its switches apply:
+``stamina.set_testing(True)`` makes every wait zero (for tests) and
+``stamina.set_active(False)`` turns retrying off process-wide.
 """
 
 from __future__ import annotations
@@ -42,6 +44,13 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
+
+# NOTE: stamina logs each scheduled retry at WARNING on its "stamina" logger.
+# In a program without logging set up, Python's last-resort handler would print
+# a bare "stamina.retry_scheduled" to stderr on every retry; our own INFO line
+# says more. A NullHandler silences only that fallback: where logging is set
+# up, stamina's records still propagate as before.
+logging.getLogger("stamina").addHandler(logging.NullHandler())
 
 RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 
