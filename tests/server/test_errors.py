@@ -409,3 +409,10 @@ def test_unexpected_failure_is_a_500_without_traceback(
     error = error_of(response)
     assert error["code"] == "internal_error"
     assert "secret" not in response.text
+
+
+def test_unknown_query_parameters_are_422(api: httpx.Client) -> None:
+    """A misspelt query parameter is named, not silently ignored."""
+    response = api.get("/projects", params={"limt": "5"})
+
+    assert fields_of(response) == ["limt"]
