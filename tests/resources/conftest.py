@@ -1,31 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from typing import Protocol
+from typing import TYPE_CHECKING
 
 import pytest
 
 from pictograph import AsyncClient, Client
 
-
-class LiveServer(Protocol):
-    """What these tests use of ``tests/conftest.py``'s ``live_server``."""
-
-    @property
-    def url(self) -> str: ...
-
-    def create_key(self, org: str, role: str = "owner") -> str: ...
-
-    def seed(
-        self,
-        org: str,
-        project: str,
-        *,
-        images: int,
-        annotations_per_image: int,
-        exports: int = 0,
-        models: int = 0,
-    ) -> None: ...
+if TYPE_CHECKING:
+    from tests.conftest import LiveServer
 
 
 @pytest.fixture

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-from .conftest import LiveServer
 from .samples import python_blocks, run_blocks
+
+if TYPE_CHECKING:
+    from tests.conftest import LiveServer
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "api"
 

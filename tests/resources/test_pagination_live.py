@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pictograph import AsyncClient, Client, Project
 
-from .conftest import LiveServer
+if TYPE_CHECKING:
+    from tests.conftest import LiveServer
+
 
 COUNT = 23
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import unicodedata
 import uuid
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -21,7 +22,9 @@ from pictograph import (
     ValidationError,
 )
 
-from .conftest import LiveServer
+if TYPE_CHECKING:
+    from tests.conftest import LiveServer
+
 
 CLASSES = [ProjectClass("stop_sign", "bbox", "#ff0000"), ProjectClass("yield")]
 

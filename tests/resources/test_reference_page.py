@@ -1,8 +1,9 @@
 """Every sample of the reference page runs unchanged against the reference server.
 
-The page is ``../shared/seed/projects.md``; ``reference_projects.md`` beside
+The page is ``../shared/seed/projects.md``; ``reference_projects.txt`` beside
 this file is a verbatim copy, so the suite runs where the shared folder is
-absent, and a test fails when the two drift apart. Only setup is added around
+absent, and a test fails when the two drift apart (``.txt``, because
+``ruff format`` rewrites the code blocks of ``.md`` files). Only setup is added around
 the samples: the environment a new user would set, the ``my-dataset`` project
 the page assumes, and images in it so the delete counts are real.
 """
@@ -10,16 +11,19 @@ the page assumes, and images in it so the delete counts are real.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from pictograph import ProjectClass
 
-from .conftest import LiveServer
 from .samples import python_blocks, run_blocks
 
+if TYPE_CHECKING:
+    from tests.conftest import LiveServer
+
 HERE = Path(__file__).resolve().parent
-COPY = HERE / "reference_projects.md"
+COPY = HERE / "reference_projects.txt"
 SHARED = HERE.parents[2] / "shared" / "seed" / "projects.md"
 
 

@@ -8,7 +8,7 @@ fields with the same messages.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
@@ -17,8 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from pictograph import Client, ValidationError
 from pictograph._rules import check_create
 
-from .conftest import LiveServer
 from .strategies import Body, broken_bodies, class_lists, valid_bodies
+
+if TYPE_CHECKING:
+    from tests.conftest import LiveServer
 
 LIVE = settings(
     max_examples=20,
