@@ -37,16 +37,14 @@ class _BaseClient:
         timeout: float | NotGiven | None,
         max_retries: int | NotGiven | None,
         allow_insecure_http: bool,
-        environ: Mapping[str, str] | None = None,
     ) -> None:
-        configure_from_env(environ)
+        configure_from_env()
         self._settings: Settings = resolve_settings(
             api_key=api_key,
             base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,
             allow_insecure_http=allow_insecure_http,
-            environ=environ,
         )
         self._retry_policy = RetryPolicy(max_retries=self._settings.max_retries)
         # The generated client is only handed to the generated parsers, which

@@ -35,7 +35,6 @@ from ._version import user_agent
 __all__ = [
     "Call",
     "Exchange",
-    "HTTPOptions",
     "async_error_hook",
     "error_hook",
     "exchange",
@@ -48,8 +47,6 @@ logger = logging.getLogger(__name__)
 
 # CONTRACT section 2: the server honours Idempotency-Key on these.
 _MUTATING = frozenset({"POST", "PATCH", "DELETE"})
-
-HTTPOptions = dict[str, Any]
 
 
 class _APIKeyAuth(httpx.Auth):
@@ -69,7 +66,7 @@ class _APIKeyAuth(httpx.Auth):
         return f"_APIKeyAuth({self._key!r})"
 
 
-def http_options(settings: Settings) -> HTTPOptions:
+def http_options(settings: Settings) -> dict[str, Any]:
     """Arguments for ``httpx.Client`` / ``httpx.AsyncClient``, hooks aside."""
     return {
         "base_url": settings.base_url,
@@ -91,7 +88,6 @@ class Call:
     path: str
     request: dict[str, Any]
     timeout: float
-    idempotency_key: str | None
 
     @property
     def http_timeout(self) -> httpx.Timeout:
@@ -146,7 +142,7 @@ def plan_call(
         request["headers"] = {**request.get("headers", {}), "Idempotency-Key": key}
 
     path = httpx.URL(request["url"]).raw_path.decode("ascii").split("?")[0]
-    return Call(endpoint, method, path, request, seconds, key)
+    return Call(endpoint, method, path, request, seconds)
 
 
 def parse_success(
