@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import struct
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -12,6 +13,7 @@ from urllib.parse import urlsplit
 
 __all__ = [
     "DROP",
+    "RESET",
     "DroppingProxy",
     "dropping_proxy",
     "html_502",
@@ -22,6 +24,9 @@ __all__ = [
 
 DROP = b""
 """A reply that closes the connection after reading the request, answering nothing."""
+
+RESET = b"\x00reset"
+"""A reply that resets the connection (TCP RST) after reading the request."""
 
 
 def _response(status: str, content_type: str, body: bytes) -> bytes:
@@ -108,7 +113,11 @@ def scripted_server(*replies: bytes) -> Iterator[str]:
             _read_request(connection)
             reply = replies[min(served, len(replies) - 1)]
             served += 1
-            if reply:
+            if reply == RESET:
+                # Linger on, timeout zero: close() sends RST instead of FIN.
+                linger = struct.pack("ii", 1, 0)
+                connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
+            elif reply:
                 connection.sendall(reply)
 
     with _serve(answer) as url:

@@ -12,7 +12,7 @@ from pictograph import APIConnectionError, APITimeoutError, AsyncClient, Client
 from pictograph_api.api.projects import get_project
 
 from .conftest import API_KEY, project_body
-from .servers import DROP, html_502, ok_json, scripted_server, silent_server
+from .servers import DROP, RESET, html_502, ok_json, scripted_server, silent_server
 
 TIMEOUT = 0.3
 
@@ -99,6 +99,27 @@ async def test_a_dropped_connection_then_an_html_502_are_retried_to_success_asyn
     assert result.data.name == "road-signs"
 
 
+def test_a_connection_reset_is_retried_to_success() -> None:
+    body = json.dumps(project_body()).encode()
+    with (
+        scripted_server(RESET, ok_json(body)) as url,
+        Client(API_KEY, base_url=url) as client,
+    ):
+        result = client._request(get_project, project="road-signs")
+
+    assert result.data.name == "road-signs"
+
+
+@pytest.mark.anyio
+async def test_a_connection_reset_is_retried_to_success_async() -> None:
+    body = json.dumps(project_body()).encode()
+    with scripted_server(RESET, ok_json(body)) as url:
+        async with AsyncClient(API_KEY, base_url=url) as client:
+            result = await client._request(get_project, project="road-signs")
+
+    assert result.data.name == "road-signs"
+
+
 def test_a_server_that_only_drops_raises_a_connection_error() -> None:
     with (
         scripted_server(DROP) as url,
@@ -106,5 +127,15 @@ def test_a_server_that_only_drops_raises_a_connection_error() -> None:
         pytest.raises(APIConnectionError) as caught,
     ):
         client._request(get_project, project="road-signs")
+
+    assert isinstance(caught.value.__cause__, httpx.RemoteProtocolError)
+
+
+@pytest.mark.anyio
+async def test_a_server_that_only_drops_raises_a_connection_error_async() -> None:
+    with scripted_server(DROP) as url:
+        async with AsyncClient(API_KEY, base_url=url, max_retries=1) as client:
+            with pytest.raises(APIConnectionError) as caught:
+                await client._request(get_project, project="road-signs")
 
     assert isinstance(caught.value.__cause__, httpx.RemoteProtocolError)
