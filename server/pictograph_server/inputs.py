@@ -35,13 +35,14 @@ def read_params(op: OperationSpec, request: Request) -> dict[str, Any]:
         ApiError: 422 naming each bad parameter.
     """
     values: dict[str, Any] = {}
-    # An unknown query parameter is most likely a typo (``limt``): say so
-    # rather than silently ignore it.
+    # On an operation with query parameters (the lists, which document 422),
+    # an unknown one is most likely a typo (``limt``): say so rather than
+    # silently ignore it. Operations without any ignore the query string.
     known = {param.name for param in op.parameters if param.location == "query"}
     errors = [
         FieldError(name[:100], "is not a query parameter of this operation.")
         for name in dict.fromkeys(request.query_params.keys())
-        if name not in known
+        if known and name not in known
     ]
     for param in op.parameters:
         if param.location == "query":

@@ -416,3 +416,12 @@ def test_unknown_query_parameters_are_422(api: httpx.Client) -> None:
     response = api.get("/projects", params={"limt": "5"})
 
     assert fields_of(response) == ["limt"]
+
+
+def test_a_query_string_on_a_single_project_is_ignored(api: httpx.Client) -> None:
+    """``getProject`` documents no 422, so its query string is not checked."""
+    create(api, "p")
+
+    response = api.get("/projects/p", params={"anything": "1"})
+
+    assert response.status_code == 200
