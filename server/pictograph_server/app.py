@@ -39,6 +39,7 @@ from pictograph_server.projects import (
     delete_project,
     get_project,
     list_projects,
+    project_bytes,
     project_json,
     update_project,
 )
@@ -83,9 +84,7 @@ def _etag(row: sqlite3.Row) -> dict[str, str]:
     return {"ETag": f'"{row["version"]}"'}
 
 
-def _page(
-    state: ServerState, call: Call, to_json: Callable[[Any], dict[str, Any]]
-) -> Reply:
+def _page(state: ServerState, call: Call, to_bytes: Callable[[Any], bytes]) -> Reply:
     org_id = call.principal.org_id
     limit: int = call.params.get("limit", 100)
     cursor = call.params.get("cursor")
@@ -98,36 +97,35 @@ def _page(
         if has_more
         else None
     )
+    pagination = {"limit": limit, "has_more": has_more, "next_cursor": next_cursor}
+    items = b",".join(to_bytes(row) for row in rows)
     return Reply(
-        200,
-        {
-            "data": [to_json(row) for row in rows],
-            "pagination": {
-                "limit": limit,
-                "has_more": has_more,
-                "next_cursor": next_cursor,
-            },
-        },
+        200, b'{"data":[' + items + b'],"pagination":' + json_bytes(pagination) + b"}"
     )
 
 
-# Read handlers: (state, call) -> Reply, run on the event loop with the reader.
+def _dataset_bytes(row: sqlite3.Row) -> bytes:
+    return json_bytes(dataset_json(row))
+
+
+# Read handlers: (state, call) -> Reply, run on the event loop with the reader;
+# their data is the body's JSON bytes already.
 def _list_projects(state: ServerState, call: Call) -> Reply:
-    return _page(state, call, project_json)
+    return _page(state, call, project_bytes)
 
 
 def _list_datasets(state: ServerState, call: Call) -> Reply:
-    return _page(state, call, dataset_json)
+    return _page(state, call, _dataset_bytes)
 
 
 def _get_project(state: ServerState, call: Call) -> Reply:
     row = get_project(state.db.reader, call.principal.org_id, call.params["project"])
-    return Reply(200, {"data": project_json(row)}, _etag(row))
+    return Reply(200, b'{"data":' + project_bytes(row) + b"}", _etag(row))
 
 
 def _get_dataset(state: ServerState, call: Call) -> Reply:
     row = get_project(state.db.reader, call.principal.org_id, call.params["dataset"])
-    return Reply(200, {"data": dataset_json(row)})
+    return Reply(200, b'{"data":' + _dataset_bytes(row) + b"}")
 
 
 # Write handlers: (connection in a transaction, call) -> Reply.
@@ -183,9 +181,7 @@ class _Operation:
 
         if self.read is not None:
             reply = self.read(state, call)
-            return Response(
-                json_bytes(reply.data), reply.status, reply.headers, "application/json"
-            )
+            return Response(reply.data, reply.status, reply.headers, "application/json")
         stored = await run_in_threadpool(self._write, state, request, call, body)
         return Response(stored.body, stored.status, stored.headers, "application/json")
 

@@ -24,7 +24,9 @@ Body = dict[str, Any]
 # --- Names -------------------------------------------------------------------
 
 _name_chars = st.characters(
-    blacklist_categories=("Cc", "Cs"),  # controls; surrogates cannot be sent
+    # Controls; surrogates cannot be sent; format characters and line or
+    # paragraph separators are invisible, which names may not hold.
+    blacklist_categories=("Cc", "Cs", "Cf", "Zl", "Zp"),
     blacklist_characters="/",
 )
 

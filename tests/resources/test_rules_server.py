@@ -139,6 +139,16 @@ UPDATES: list[dict[str, Any]] = [
     {"classes": [{"name": "x", "type": "bbox"}, {"name": "X", "type": "bbox"}]},
     {"classes": [{"name": "x", "type": "bbox", "size": 3}]},
     {"annotation_types": ["polygon"], "classes": [{"name": "x", "type": "bbox"}]},
+    # Invisible characters: names that look alike must not compare different.
+    {"name": "car\u200b"},
+    {"name": "\u200dcar"},
+    {
+        "classes": [
+            {"name": "car", "type": "bbox"},
+            {"name": "\ufeffcar", "type": "bbox"},
+        ]
+    },
+    {"classes": [{"name": "stop\u202esign", "type": "bbox"}]},
 ]
 
 

@@ -141,7 +141,9 @@ def plan_call(
     if key is not None:
         request["headers"] = {**request.get("headers", {}), "Idempotency-Key": key}
 
-    path = httpx.URL(request["url"]).raw_path.decode("ascii").split("?")[0]
+    # The generated code quotes every path parameter (safe=""), and puts the
+    # query in "params", so the URL is the request's path as sent.
+    path = str(request["url"]).split("?")[0]
     return Call(endpoint, method, path, request, seconds)
 
 

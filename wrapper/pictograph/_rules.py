@@ -8,6 +8,7 @@ Everything here is pure: no I/O, no state. Each ``check_*`` returns a list of
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -31,6 +32,7 @@ __all__ = [
     "check_description",
     "check_name",
     "check_update",
+    "has_lone_surrogate",
     "name_key",
     "normalize_name",
 ]
@@ -47,6 +49,25 @@ _UUID_SHAPE = re.compile(
 )
 _CREATE_FIELDS = frozenset({"name", "description", "annotation_types", "classes"})
 _CLASS_FIELDS = frozenset({"name", "type", "color"})
+# Unicode category Cc is exactly C0, DEL and C1; a regex scans a name in one go.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+# Characters that show as nothing, or reorder the text around them, so that two
+# names that look the same compare different (Unicode TR 36, section 2): soft
+# hyphen, zero-width space, word joiner and invisible operators, the byte-order
+# mark, line and paragraph separators, and the bidirectional controls.
+_INVISIBLE = re.compile(
+    "[\u00ad\u061c\u180e\u200b\u200e\u200f\u2028\u2029\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u2069\ufeff]"
+)
+# Zero-width (non-)joiners shape emoji sequences and some scripts inside a
+# name; at either end they do nothing visible.
+_JOINERS = "\u200c\u200d"
+# A lone surrogate is not Unicode text: UTF-8 cannot encode it, though JSON can
+# carry one as a "\ud800" escape (RFC 8259 section 8.2), so both sides check.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_NOT_TEXT = "must be valid Unicode text, not contain a lone surrogate ({})."
+# CSS Color 4 section 5.2: 3, 4, 6 or 8 hex digits, the common case by far.
+_HEX_COLOR = re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,8 +92,14 @@ def name_key(name: str) -> str:
     return unicodedata.normalize("NFC", normalize_name(name).casefold())
 
 
-def _is_control(char: str) -> bool:
-    return unicodedata.category(char) == "Cc"
+def has_lone_surrogate(text: str) -> bool:
+    """Whether *text* holds a surrogate code point, which no valid text does."""
+    return _SURROGATE.search(text) is not None
+
+
+def _not_text(value: str, field: str) -> list[FieldError]:
+    # Shown with repr, which escapes the surrogate, so the message is text.
+    return [FieldError(field, _NOT_TEXT.format(_shown(value)))]
 
 
 def _type_error(field: str, expected: str, value: object) -> list[FieldError]:
@@ -106,6 +133,8 @@ def check_name(value: object, field: str = "name") -> list[FieldError]:
     """The rules for a project or class name (checked in NFC)."""
     if not isinstance(value, str):
         return _type_error(field, "a string", value)
+    if has_lone_surrogate(value):
+        return _not_text(value, field)
     name = normalize_name(value)
     if not name:
         return [FieldError(field, "must not be empty.")]
@@ -121,16 +150,25 @@ def check_name(value: object, field: str = "name") -> list[FieldError]:
         errors.append(
             FieldError(field, f"{_shown(name)} must not start or end with whitespace.")
         )
-    if any(_is_control(char) for char in name):
+    if _CONTROL.search(name):
         errors.append(
             FieldError(field, f"{_shown(name)} must not contain control characters.")
+        )
+    invisible = _INVISIBLE.search(name)
+    if invisible or name[0] in _JOINERS or name[-1] in _JOINERS:
+        where = f" (U+{ord(invisible.group()):04X})" if invisible else ""
+        errors.append(
+            FieldError(
+                field,
+                f"{_shown(name)} must not contain invisible characters{where}.",
+            )
         )
     if "/" in name:
         errors.append(FieldError(field, f"{_shown(name)} must not contain '/'."))
     if name in {".", ".."}:
         # URL dot segments are normalised away, so such a name is unaddressable.
         errors.append(FieldError(field, f"must not be {name!r}."))
-    if _UUID_SHAPE.fullmatch(name):
+    if len(name) == 36 and _UUID_SHAPE.fullmatch(name):
         errors.append(
             FieldError(
                 field, f"{name!r} must not look like a UUID (ids are addressed so)."
@@ -145,6 +183,8 @@ def check_description(value: object, field: str = "description") -> list[FieldEr
         return []
     if not isinstance(value, str):
         return _type_error(field, "a string or null", value)
+    if has_lone_surrogate(value):
+        return _not_text(value, field)
     if len(value) > MAX_DESCRIPTION_LENGTH:
         return [
             FieldError(
@@ -169,13 +209,9 @@ def check_color(value: object, field: str = "color") -> list[FieldError]:
                 f"must be at most {MAX_COLOR_LENGTH} characters, not {len(value)}.",
             )
         ]
-    tokens = tinycss2.parse_component_value_list(value, skip_comments=False)
-    # Exactly one component: no edge whitespace, comments or trailing tokens;
-    # and written out in full: CSS error recovery closes an unclosed function
-    # (``rgb(1 2 3``), which a stored value must not rely on.
-    whole = len(tokens) == 1 and tokens[0].serialize() == value
-    parsed = tinycss2.color4.parse_color(tokens[0]) if whole else None
-    if not isinstance(parsed, tinycss2.color4.Color):
+    if has_lone_surrogate(value):
+        return _not_text(value, field)
+    if not _HEX_COLOR.fullmatch(value) and not _is_css_color(value):
         return [
             FieldError(
                 field,
@@ -184,6 +220,18 @@ def check_color(value: object, field: str = "color") -> list[FieldError]:
             )
         ]
     return []
+
+
+@functools.lru_cache(maxsize=1024)
+def _is_css_color(value: str) -> bool:
+    # Cached: a class list repeats a few colours many times over.
+    tokens = tinycss2.parse_component_value_list(value, skip_comments=False)
+    # Exactly one component: no edge whitespace, comments or trailing tokens;
+    # and written out in full: CSS error recovery closes an unclosed function
+    # (``rgb(1 2 3``), which a stored value must not rely on.
+    whole = len(tokens) == 1 and tokens[0].serialize() == value
+    parsed = tinycss2.color4.parse_color(tokens[0]) if whole else None
+    return isinstance(parsed, tinycss2.color4.Color)
 
 
 def check_annotation_types(
@@ -238,24 +286,47 @@ def check_classes(
     errors: list[FieldError] = []
     first_seen: dict[str, tuple[int, str]] = {}
     for index, item in enumerate(value):
-        prefix = f"{field}[{index}]"
-        if not isinstance(item, Mapping):
-            errors += _type_error(prefix, "an object", item)
+        if not isinstance(item, dict) and not isinstance(item, Mapping):
+            errors += _type_error(f"{field}[{index}]", "an object", item)
             continue
-        errors += _unknown_fields(item, _CLASS_FIELDS, prefix)
-        if "name" not in item:
-            errors.append(FieldError(f"{prefix}.name", "is required."))
-        else:
-            name_errors = check_name(item["name"], f"{prefix}.name")
-            errors += name_errors
-            if not name_errors:
-                errors += _duplicate(item["name"], index, first_seen, field)
-        if "type" not in item:
-            errors.append(FieldError(f"{prefix}.type", "is required."))
-        else:
-            errors += _check_class_type(item["type"], allowed, f"{prefix}.type")
-        if "color" in item:
-            errors += check_color(item["color"], f"{prefix}.color")
+        # Up to 5,000 classes: a valid one is checked without building the
+        # field paths, which are made only for the rules it breaks.
+        if (
+            item.keys() <= _CLASS_FIELDS
+            and "name" in item
+            and not check_name(item["name"])
+            and "type" in item
+            and not _check_class_type(item["type"], allowed, "type")
+            and ("color" not in item or not check_color(item["color"]))
+        ):
+            errors += _duplicate(item["name"], index, first_seen, field)
+            continue
+        errors += _class_errors(item, index, allowed, first_seen, field)
+    return errors
+
+
+def _class_errors(
+    item: Mapping[str, object],
+    index: int,
+    allowed: Sequence[str] | None,
+    first_seen: dict[str, tuple[int, str]],
+    field: str,
+) -> list[FieldError]:
+    prefix = f"{field}[{index}]"
+    errors = _unknown_fields(item, _CLASS_FIELDS, prefix)
+    if "name" not in item:
+        errors.append(FieldError(f"{prefix}.name", "is required."))
+    else:
+        name_errors = check_name(item["name"], f"{prefix}.name")
+        errors += name_errors
+        if not name_errors:
+            errors += _duplicate(str(item["name"]), index, first_seen, field)
+    if "type" not in item:
+        errors.append(FieldError(f"{prefix}.type", "is required."))
+    else:
+        errors += _check_class_type(item["type"], allowed, f"{prefix}.type")
+    if "color" in item:
+        errors += check_color(item["color"], f"{prefix}.color")
     return errors
 
 
@@ -264,7 +335,7 @@ def _duplicate(
 ) -> list[FieldError]:
     # Shown in NFC, so the message is the same whichever form was sent.
     name = normalize_name(name)
-    key = name_key(name)
+    key = unicodedata.normalize("NFC", name.casefold())  # name_key, once in NFC
     if key not in first_seen:
         first_seen[key] = (index, name)
         return []

@@ -18,7 +18,9 @@ class ProjectClassInput:
     Attributes:
         name (str): A project or class name, NFC-normalised on the way in: 1 to 120
             characters, no leading or trailing whitespace, no control characters,
-            no `/`, not `.` or `..`, not shaped like a UUID.
+            no invisible characters (zero-width space, byte-order mark, soft
+            hyphen, bidirectional controls; zero-width joiners only between
+            visible characters), no `/`, not `.` or `..`, not shaped like a UUID.
         type_ (AnnotationType): A kind of annotation a project allows.
         color (str | Unset): Any CSS colour value: hex of 3, 4, 6 or 8 digits, `rgb()`, `hsl()`,
             `hwb()`, `lab()`, `lch()`, `oklab()`, `oklch()`, `color()`, a named

@@ -22,7 +22,9 @@ class ProjectCreate:
     Attributes:
         name (str): A project or class name, NFC-normalised on the way in: 1 to 120
             characters, no leading or trailing whitespace, no control characters,
-            no `/`, not `.` or `..`, not shaped like a UUID.
+            no invisible characters (zero-width space, byte-order mark, soft
+            hyphen, bidirectional controls; zero-width joiners only between
+            visible characters), no `/`, not `.` or `..`, not shaped like a UUID.
         description (None | str | Unset): Free text, at most 4,000 characters; `null` when there is none.
         annotation_types (list[AnnotationType] | Unset): Non-empty, no duplicates.
         classes (list[ProjectClassInput] | Unset): At most 5,000 classes; names unique under NFC, case-folded
