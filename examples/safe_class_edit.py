@@ -11,17 +11,25 @@ class that someone else added is dropped (which would delete its annotations).
 from __future__ import annotations
 
 import argparse
+import unicodedata
 
 from pictograph import Client, PreconditionFailedError, ProjectClass
 
 
-def add_class(client: Client, project_name: str, new: ProjectClass) -> int:
-    """Adds ``new`` to the project's classes; returns the new version."""
+def name_key(name: str) -> str:
+    """How the server compares class names: NFC, then case-folded."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
+
+
+def add_class(client: Client, project_name: str, new: ProjectClass) -> int | None:
+    """Adds ``new`` to the project's classes.
+
+    Returns the project's new version, or None if it already had the class.
+    """
     for _attempt in range(5):
         project = client.projects.get(project_name)
-        if any(cls.name.casefold() == new.name.casefold() for cls in project.classes):
-            print(f"{project.name} already has a class {new.name!r}")
-            return project.version
+        if any(name_key(cls.name) == name_key(new.name) for cls in project.classes):
+            return None
         try:
             updated = client.projects.update(
                 project.id,
@@ -47,7 +55,10 @@ def main() -> None:
         version = add_class(
             client, args.project, ProjectClass(args.name, args.type, args.color)
         )
-    print(f"{args.project} is now at version {version}")
+    if version is None:
+        print(f"{args.project} already has a class {args.name!r}; nothing changed")
+    else:
+        print(f"{args.project} is now at version {version}")
 
 
 if __name__ == "__main__":

@@ -90,8 +90,15 @@ def test_safe_class_edit_adds_a_class_from_the_command_line(
         key=api_key,
     )
 
+    again = run_example(
+        "safe_class_edit.py", "road-signs", "SPEED_LIMIT",
+        server=live_server, key=api_key,
+    )  # fmt: skip
+
     assert done.returncode == 0, done.stderr
     assert "road-signs is now at version 2" in done.stdout
+    assert again.returncode == 0, again.stderr
+    assert "already has a class 'SPEED_LIMIT'; nothing changed" in again.stdout
     project = client.projects.get("road-signs")
     assert [(c.name, c.color) for c in project.classes] == [
         ("stop_sign", project.classes[0].color),
