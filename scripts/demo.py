@@ -39,7 +39,8 @@ from pictograph import (
     ValidationError,
 )
 
-console = Console(highlight=False)
+# Piped output gets a width that fits the tables, and no colour swatches.
+console = Console(highlight=False, width=None if sys.stdout.isatty() else 110)
 
 # PASCAL VOC 2012: the 20 object classes with the dataset's own palette.
 PASCAL_VOC = [
@@ -197,9 +198,11 @@ def swatch(color: str) -> Text:
     parsed = tinycss2.color4.parse_color(color)
     if not isinstance(parsed, tinycss2.color4.Color):
         return Text("?")
-    red, green, blue = (
-        round(max(0.0, min(1.0, c)) * 255) for c in parsed.to("srgb")[:3]
-    )
+    try:
+        srgb = parsed.to("srgb")
+    except NotImplementedError:  # tinycss2 cannot convert every space (lab…)
+        return Text("n/a")
+    red, green, blue = (round(max(0.0, min(1.0, c)) * 255) for c in srgb[:3])
     return Text("    ", style=f"on #{red:02x}{green:02x}{blue:02x}")
 
 
@@ -207,12 +210,16 @@ def class_table(project: Project, *, limit: int | None = None) -> Table:
     table = Table(
         title=f"{project.name} — {len(project.classes)} classes", title_justify="left"
     )
-    for column in ("#", "class", "type", "colour as stored", ""):
+    swatches = console.color_system is not None
+    for column in ("#", "class", "type", "colour as stored"):
         table.add_column(column)
+    if swatches:
+        table.add_column("swatch")
     for index, cls in enumerate(project.classes[:limit], start=1):
-        table.add_row(
-            str(index), cls.name, cls.type, cls.color or "", swatch(cls.color or "")
-        )
+        cells: list[str | Text] = [str(index), cls.name, cls.type, cls.color or ""]
+        if swatches:
+            cells.append(swatch(cls.color or ""))
+        table.add_row(*cells)
     return table
 
 
