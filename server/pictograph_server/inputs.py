@@ -61,7 +61,7 @@ def read_params(op: OperationSpec, request: Request) -> dict[str, Any]:
                 errors.append(FieldError(param.name, "must be an integer."))
                 continue
             value = int(raw)
-        found = field_errors(param.validator, value, root=param.name)
+        found = param.errors(value)
         if found:
             errors += found
         else:

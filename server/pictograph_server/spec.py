@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,8 @@ _URI = "urn:pictograph:openapi"
 _METHODS = ("get", "put", "post", "patch", "delete", "head", "options", "trace")
 
 
-@dataclass(frozen=True, slots=True)
+# eq=False: hashed by identity, so a parameter can key the cache below.
+@dataclass(frozen=True, slots=True, eq=False)
 class Parameter:
     """A query, header or path parameter with its compiled schema."""
 
@@ -38,6 +39,17 @@ class Parameter:
     required: bool
     integer: bool
     validator: Draft202012Validator
+
+    def errors(self, value: str | int) -> list[FieldError]:
+        """Every way ``value`` breaks the parameter's schema, as field errors."""
+        return list(_parameter_errors(self, value))
+
+
+# A jsonschema pass costs more than the rest of a GET; the same names, limits
+# and keys come back request after request, and the answer is pure.
+@lru_cache(maxsize=4096)
+def _parameter_errors(param: Parameter, value: str | int) -> tuple[FieldError, ...]:
+    return tuple(field_errors(param.validator, value, root=param.name))
 
 
 @dataclass(frozen=True, slots=True)
