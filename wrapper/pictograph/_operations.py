@@ -156,9 +156,14 @@ def _utc(value: datetime.datetime) -> datetime.datetime:
     return value.astimezone(datetime.UTC)
 
 
+def _text(value: object) -> str:
+    # An AnnotationType is a StrEnum whose text is its value, and newer types
+    # arrive as plain str; str.__str__ reads either without the enum's __str__.
+    return str.__str__(value) if isinstance(value, str) else str(value)
+
+
 def _types(values: Iterable[object]) -> tuple[str, ...]:
-    # An AnnotationType's str() is its value; newer types arrive as plain str.
-    return tuple(str(value) for value in values)
+    return tuple(_text(value) for value in values)
 
 
 def _project(data: wire.Project) -> Project:
@@ -170,8 +175,10 @@ def _project(data: wire.Project) -> Project:
         project_config=ProjectConfig(
             annotation_types=_types(config.annotation_types),
             classes=tuple(
-                ProjectClass(cls.name, str(cls.type_), cls.color)
-                for cls in config.classes
+                [
+                    ProjectClass(cls.name, _text(cls.type_), cls.color)
+                    for cls in config.classes
+                ]
             ),
             extra=config.additional_properties,
         ),
