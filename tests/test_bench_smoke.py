@@ -1,0 +1,71 @@
+"""scripts/bench.py measures what it says; correctness only, never timing."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+import pictograph
+
+BENCH = Path(__file__).resolve().parent.parent / "scripts" / "bench.py"
+
+
+@pytest.fixture(scope="module")
+def bench() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench", BENCH)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_per_call_section_measures_every_contender(bench: ModuleType) -> None:
+    """Section 1 on a few calls: six rows, each a positive time, two with targets."""
+    mode = bench.Mode("smoke", 3, 1, 10, 20, 1, 1, 1, 5, 1, 0.2, 1)
+
+    rows = bench.bench_per_call(mode)
+
+    assert len(rows) == 6
+    assert all(row.value > 0 for row in rows)
+    assert [row.passed is None for row in rows].count(False) == 2
+    assert "pictograph" in bench.table(rows)
+
+
+def test_mock_transport_serves_an_80_class_project(bench: ModuleType) -> None:
+    """The mocked response is the project the SDK reads, with its 80 classes."""
+    transport = bench.mock_transport("road-signs", 80)
+    with pictograph.Client(
+        "pk_test_x", base_url=bench.MOCK_URL, transport=transport
+    ) as client:
+        project = client.projects.get("road-signs")
+
+    assert project.name == "road-signs"
+    assert len(project.classes) == 80
+
+
+def test_seeded_rows_read_back_as_projects(bench: ModuleType, tmp_path: Path) -> None:
+    """Projects seeded straight into SQLite are what the server would store."""
+    from pictograph_server import admin
+    from pictograph_server.projects import list_projects, project_bytes
+    from pictograph_server.storage import connect
+
+    db = tmp_path / "bench.db"
+    admin.create_key(db, "smoke")
+    bench.seed_projects(db, "smoke", bench.project_names(3), 2)
+    conn = connect(db)
+    try:
+        rows, has_more = list_projects(conn, 1, 0, 10)
+        documents = [json.loads(project_bytes(row)) for row in rows]
+    finally:
+        conn.close()
+
+    assert not has_more
+    assert [d["name"] for d in documents] == bench.project_names(3)
+    assert all(len(d["project_config"]["classes"]) == 2 for d in documents)
