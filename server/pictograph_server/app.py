@@ -169,7 +169,8 @@ class _Operation:
     rules: Callable[[Mapping[str, Any]], list[FieldError]] = _no_rules
 
     async def __call__(self, state: ServerState, request: Request) -> Response:
-        principal = authenticate(state.db.reader, request.headers.get("x-api-key"))
+        keys = request.headers.getlist("x-api-key")
+        principal = authenticate(state.db.reader, keys)
         if state.limiter is not None:
             state.limiter.check(principal.key_id)
         require_role(principal, self.role, self.action)
@@ -291,7 +292,12 @@ async def _http_error(request: Request, exc: Exception) -> Response:
             "allowed": headers.get("Allow", "").split(", "),
         }
     elif exc.status_code == 404:
-        message = "No such path. Paths have no trailing slash."
+        # Encoded slashes never get here (RequestContextMiddleware says so).
+        path = request.url.path
+        if len(path) > 1 and path.endswith("/"):
+            message = "No such path: paths have no trailing slash."
+        else:
+            message = "No such path; /openapi.yaml lists the API's paths."
     else:
         message = str(exc.detail)
     return render_error(

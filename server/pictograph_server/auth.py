@@ -9,6 +9,7 @@ import secrets
 import sqlite3
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pictograph_server.errors import ApiError
@@ -68,12 +69,22 @@ def insert_key(conn: sqlite3.Connection, org: str, role: str) -> str:
     return key
 
 
-def authenticate(conn: sqlite3.Connection, key: str | None) -> Principal:
-    """The principal behind an ``X-API-Key`` value.
+def authenticate(
+    conn: sqlite3.Connection, key: str | Sequence[str] | None
+) -> Principal:
+    """The principal behind an ``X-API-Key`` value (or the header's values).
 
     Raises:
-        ApiError: 401 when the key is missing or unknown.
+        ApiError: 401 when the key is missing or unknown, or when more than
+            one ``X-API-Key`` header came (which one would be meant?).
     """
+    if not isinstance(key, str) and key is not None:
+        if len(key) > 1:
+            raise ApiError(
+                401,
+                f"Send exactly one X-API-Key header; this request has {len(key)}.",
+            )
+        key = key[0] if key else None
     if not key or len(key) > _MAX_KEY_LENGTH:
         raise _unauthorized()
     digest = hash_key(key)

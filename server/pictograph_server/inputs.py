@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +26,10 @@ MAX_BODY_BYTES = 2 * 1024 * 1024
 # sending, sees the 413 rather than a reset connection; past this we stop.
 _DRAIN_BYTES = 16 * 1024 * 1024
 _INTEGER = re.compile(r"[+-]?[0-9]{1,30}")
+# The spec's bodies nest three deep (body, classes, class). A cap far below
+# the interpreter's recursion limit keeps every later step that recurses (the
+# schema check, repr in its messages, json.dumps) from meeting RecursionError.
+MAX_BODY_DEPTH = 32
 
 
 def read_params(op: OperationSpec, request: Request) -> dict[str, Any]:
@@ -83,6 +87,63 @@ def _reject_constant(name: str) -> None:
     raise ValueError(f"{name} is not JSON")
 
 
+class _Repeated(dict[str, Any]):
+    """An object in which ``key`` came more than once (the last value is kept)."""
+
+    key: str
+
+
+def _pairs_to_dict(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) == len(pairs):
+        return result
+    seen: set[str] = set()
+    for key, _ in pairs:
+        if key in seen:
+            break
+        seen.add(key)
+    repeated = _Repeated(result)
+    repeated.key = key
+    return repeated
+
+
+def _check_shape(value: object) -> None:
+    """Raise a 400 for a body nested too deeply or repeating an object's key."""
+    # Iterative, with each container's field as in 422s: classes[0].name.
+    stack: list[tuple[object, int, str]] = [(value, 1, "")]
+    while stack:
+        item, depth, path = stack.pop()
+        if depth > MAX_BODY_DEPTH:
+            raise _too_deep()
+        children: Iterable[tuple[str, object]]
+        if isinstance(item, dict):
+            prefix = path + "." if path else ""
+            if isinstance(item, _Repeated):
+                where = (prefix + item.key)[:200]
+                raise ApiError(
+                    400,
+                    f"The request body repeats the key {where!r}; send it once.",
+                    details={"field": where},
+                )
+            children = ((prefix + name, child) for name, child in item.items())
+        else:
+            assert isinstance(item, list)
+            children = ((f"{path}[{i}]", child) for i, child in enumerate(item))
+        stack.extend(
+            (child, depth + 1, field)
+            for field, child in children
+            if isinstance(child, (dict, list))
+        )
+
+
+def _too_deep() -> ApiError:
+    return ApiError(
+        400,
+        "The request body nests JSON too deeply.",
+        details={"max_depth": MAX_BODY_DEPTH},
+    )
+
+
 async def read_body(request: Request) -> Body:
     """The request's JSON object body.
 
@@ -100,15 +161,32 @@ async def read_body(request: Request) -> Body:
         )
     raw = await _read_limited(request)
     try:
-        value = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ApiError(400, "The request body is not valid UTF-8.") from exc
+    try:
+        value = json.loads(
+            text, parse_constant=_reject_constant, object_pairs_hook=_pairs_to_dict
+        )
+    except RecursionError as exc:
+        raise _too_deep() from exc
+    except ValueError as exc:
+        raise ApiError(
+            400,
+            f"The request body is not valid JSON: {str(exc)[:200]}",
+        ) from exc
+    if isinstance(value, (dict, list)):
+        _check_shape(value)
+    try:
         # A lone surrogate (from a \ud800 escape) parses but cannot be stored.
         canonical = json.dumps(
             value, sort_keys=True, ensure_ascii=False, separators=(",", ":")
         ).encode("utf-8")
-    except (ValueError, RecursionError) as exc:
+    except UnicodeEncodeError as exc:
         raise ApiError(
             400,
-            f"The request body is not valid JSON: {str(exc)[:200]}",
+            "The request body escapes a lone surrogate (such as \\ud800), "
+            "which is not a character.",
         ) from exc
     if not isinstance(value, dict):
         raise validation_error([FieldError("body", "must be a JSON object.")])

@@ -6,6 +6,7 @@ import logging
 import re
 import secrets
 
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pictograph_server.errors import ApiError, render_error
@@ -66,6 +67,9 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send_with_id)
         except ApiError as error:
             await render_error(error)(scope, receive, send_with_id)
+        except ClientDisconnect:
+            # The client went away mid-request: nobody to answer, nothing failed.
+            logger.info("request %s: the client disconnected", request_id)
         except Exception:
             # The client learns only the request id; the log has the rest.
             logger.exception("request %s failed", request_id)

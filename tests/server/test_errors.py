@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import http.client
+import socket
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -425,3 +428,159 @@ def test_a_query_string_on_a_single_project_is_ignored(api: httpx.Client) -> Non
     response = api.get("/projects/p", params={"anything": "1"})
 
     assert response.status_code == 200
+
+
+TOO_DEEP = ("The request body nests JSON too deeply.", {"max_depth": 32})
+
+
+def _repeats(field: str) -> tuple[str, dict[str, str]]:
+    return f"The request body repeats the key {field!r}; send it once.", {
+        "field": field
+    }
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (b'{"name": "\xff"}', ("The request body is not valid UTF-8.", {})),
+        (
+            b'{"name": "\\ud800"}',
+            (
+                "The request body escapes a lone surrogate (such as \\ud800), "
+                "which is not a character.",
+                {},
+            ),
+        ),
+        (b"[" * 100_000 + b"]" * 100_000, TOO_DEEP),
+        # Deep enough to trouble the schema check, shallow enough to parse.
+        (b'{"name": "x", "description": ' + b"[" * 900 + b"]" * 900 + b"}", TOO_DEEP),
+        (b'{"name": ' + b"[" * 32 + b"]" * 32 + b"}", TOO_DEEP),
+        (b'{"name": "a", "name": "b"}', _repeats("name")),
+        (
+            b'{"name": "a", "classes": [{"name": "c", "type": "bbox"},'
+            b' {"name": "d", "type": "bbox", "name": "e"}]}',
+            _repeats("classes[1].name"),
+        ),
+        (b'{"name": "a", "description": {"k": 1, "k": 1}}', _repeats("description.k")),
+    ],
+    ids=[
+        "not-utf8",
+        "lone-surrogate",
+        "past-the-parser",
+        "past-the-cap",
+        "just-past-the-cap",
+        "repeated-key",
+        "repeated-key-in-a-class",
+        "repeated-key-deeper",
+    ],
+)
+def test_bad_bodies_are_400_in_plain_words(
+    api: httpx.Client, body: bytes, expected: tuple[str, dict[str, Any]]
+) -> None:
+    """No Python internals in the message, and no last-key-wins for repeats."""
+    create(api, "target")
+
+    created = api.post("/projects", content=body, headers=JSON)
+    patched = api.patch("/projects/target", content=body, headers=JSON)
+
+    for response in (created, patched):
+        assert response.status_code == 400
+        error = error_of(response)
+        assert error["code"] == "bad_request"
+        assert (error["message"], error["details"]) == expected
+    assert [p["name"] for p in api.get("/projects").json()["data"]] == ["target"]
+
+
+def test_a_body_nested_up_to_the_cap_is_judged_by_the_rules(api: httpx.Client) -> None:
+    """32 levels is still JSON we read: a 422 for the field, not a 400."""
+    body = b'{"name": ' + b"[" * 31 + b"]" * 31 + b"}"
+
+    response = api.post("/projects", content=body, headers=JSON)
+
+    assert fields_of(response) == ["name"]
+
+
+def test_more_than_one_api_key_header_is_401(
+    live_server: LiveServer, api_key: str
+) -> None:
+    """Two X-API-Key headers, even two good ones, are refused: send exactly one."""
+    for second in (api_key, "pk_test_other"):
+        response = httpx.get(
+            f"{live_server.api_url}/projects",
+            headers=[("X-API-Key", api_key), ("X-API-Key", second)],
+        )
+
+        assert response.status_code == 401
+        error = error_of(response)
+        assert error["code"] == "unauthorized"
+        assert error["message"] == (
+            "Send exactly one X-API-Key header; this request has 2."
+        )
+
+
+def _raw_get(live_server: LiveServer, path: str, key: str) -> httpx.Response:
+    """A GET with ``path`` sent as it is (httpx would resolve ``..``)."""
+    connection = http.client.HTTPConnection(live_server.url.removeprefix("http://"))
+    try:
+        connection.request("GET", path, headers={"X-API-Key": key})
+        raw = connection.getresponse()
+        return httpx.Response(raw.status, headers=raw.getheaders(), content=raw.read())
+    finally:
+        connection.close()
+
+
+NO_SUCH_PATH = "No such path; /openapi.yaml lists the API's paths."
+TRAILING_SLASH = "No such path: paths have no trailing slash."
+ENCODED_SLASH = "No such path: an encoded slash (%2F) is never part of a name."
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("/", NO_SUCH_PATH),
+        ("//projects", NO_SUCH_PATH),
+        ("/api/v1/developer//projects", NO_SUCH_PATH),
+        ("/api/v1/developer/PROJECTS", NO_SUCH_PATH),
+        ("/api/v1/developer/projects/../datasets", NO_SUCH_PATH),
+        ("/api/v1/developer/projects/x/y", NO_SUCH_PATH),
+        ("/api/v1/developer/projects/", TRAILING_SLASH),
+        ("/api/v1/developer/projects/x/", TRAILING_SLASH),
+        ("/api/v1/developer/projects/a%2Fb", ENCODED_SLASH),
+    ],
+)
+def test_a_404_says_what_is_wrong_with_the_path(
+    live_server: LiveServer, api_key: str, path: str, message: str
+) -> None:
+    """The trailing slash or %2F is blamed only where the path has one."""
+    response = _raw_get(live_server, path, api_key)
+
+    assert response.status_code == 404
+    assert error_of(response)["message"] == message
+
+
+def test_a_client_that_goes_away_mid_body_is_not_a_server_error(
+    live_server: LiveServer, api_key: str
+) -> None:
+    """Content-Length larger than the body, then a hang-up: no ERROR, no traceback."""
+    log = live_server.db_path.parent / "server.log"
+    start = log.stat().st_size
+    host, port = live_server.url.removeprefix("http://").split(":")
+    request = (
+        "POST /api/v1/developer/projects HTTP/1.1\r\n"
+        f"Host: {host}\r\nX-API-Key: {api_key}\r\n"
+        "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n"
+        '{"name": '
+    ).encode()
+
+    with socket.create_connection((host, int(port))) as sock:
+        sock.sendall(request)
+        time.sleep(0.2)
+    time.sleep(0.5)
+    still_serving = httpx.get(live_server.url + "/openapi.yaml")
+
+    assert still_serving.status_code == 200
+    with log.open(encoding="utf-8") as stream:
+        stream.seek(start)
+        written = stream.read()
+    assert "ERROR" not in written
+    assert "Traceback" not in written
