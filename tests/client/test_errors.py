@@ -162,6 +162,20 @@ def test_a_server_422_lists_each_broken_rule(send: Send) -> None:
         )
 
     assert caught.value.errors == [FieldError("classes[1].name", "is taken.")]
+    assert str(caught.value) == (
+        "Invalid. classes[1].name: is taken. (HTTP 422, validation_error)"
+    )
+
+
+def test_str_of_a_validation_error_lists_ten_rules_then_counts_the_rest() -> None:
+    errors = [FieldError(f"classes[{i}].name", "must not be empty.") for i in range(12)]
+
+    text = str(ValidationError.from_field_errors(errors))
+
+    assert text.startswith("The request breaks 12 rules. classes[0].name: must not")
+    assert "classes[9].name: must not be empty." in text
+    assert "classes[10]" not in text
+    assert text.endswith("... and 2 more. (validation_error)")
 
 
 def test_a_client_side_validation_error_needs_no_response() -> None:

@@ -8,7 +8,7 @@ import traceback
 import httpx
 import pytest
 
-from pictograph import Client, PictographError
+from pictograph import APIError, Client, PictographError
 from pictograph_api.api.projects import create_project, get_project
 from pictograph_api.models import ProjectCreate
 
@@ -108,3 +108,25 @@ def test_the_httpx_client_does_not_hold_the_key_in_its_headers() -> None:
 
     assert "x-api-key" not in client._http.headers
     assert API_KEY not in repr(client._http.auth)
+
+
+def test_a_key_echoed_in_the_details_is_redacted_there_too(send: Send) -> None:
+    details = {
+        "h": f"X-API-Key: {API_KEY}",
+        "nested": {"headers": [f"x-api-key={API_KEY}", 3, None]},
+        API_KEY: "as a key",
+    }
+    recorder = Recorder(
+        httpx.Response(400, json=error_body("bad_request", "Bad.", **details))
+    )
+
+    with pytest.raises(PictographError) as caught:
+        send(recorder, get_project, project="road-signs")
+
+    assert isinstance(caught.value, APIError)
+    assert API_KEY not in repr(caught.value.details)
+    assert caught.value.details == {
+        "h": "X-API-Key: [redacted]",
+        "nested": {"headers": ["x-api-key=[redacted]", 3, None]},
+        "[redacted]": "as a key",
+    }

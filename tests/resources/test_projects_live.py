@@ -239,3 +239,30 @@ async def test_list_over_a_thousand_gathers_pages(
     assert async_page.has_more
     assert [d.name for d in async_page] == [p.name for p in page][:1002]
     assert [p.name for p in tail] == [p.name for p in page][1002:]
+
+
+def test_a_server_side_validation_error_lists_its_rules_in_str(client: Client) -> None:
+    client.projects.create("p")
+
+    with pytest.raises(ValidationError) as caught:
+        client.projects.update("p", classes=[{"name": "a", "type": "polygon"}])
+
+    assert caught.value.status_code == 422
+    assert "classes[0].type: 'polygon' is not among" in str(caught.value)
+
+
+@pytest.mark.anyio
+async def test_async_validation_errors_list_their_rules_alike(
+    async_client: AsyncClient,
+) -> None:
+    await async_client.projects.create("p")
+
+    with pytest.raises(ValidationError) as server_side:
+        await async_client.projects.update(
+            "p", classes=[{"name": "a", "type": "polygon"}]
+        )
+    with pytest.raises(ValidationError) as client_side:
+        await async_client.projects.create("q", classes=[{"name": "", "type": "bbox"}])
+
+    assert "classes[0].type: 'polygon' is not among" in str(server_side.value)
+    assert "classes[0].name: must not be empty." in str(client_side.value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import sys
 from pathlib import Path
 
 import pytest
@@ -172,3 +173,22 @@ def test_help_lists_the_commands() -> None:
     assert "serve" in out
     assert "keys" in out
     assert "seed" in out
+
+
+def test_without_the_server_extra_the_command_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The console script exists without the extra: one line, exit 1, no traceback."""
+    from pictograph_server import __main__ as entry_point
+
+    monkeypatch.delitem(sys.modules, "pictograph_server.cli")
+    monkeypatch.setitem(sys.modules, "click", None)
+
+    with pytest.raises(SystemExit) as exited:
+        entry_point.main()
+
+    assert exited.value.code == 1
+    assert capsys.readouterr().err == (
+        f"{ERROR_PREFIX}the reference server needs the 'server' extra: "
+        'pip install "/path/to/checkout[server]"\n'
+    )

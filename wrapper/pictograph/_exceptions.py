@@ -2,6 +2,8 @@
 
     PictographError
     ├── ConfigurationError        bad settings, found before any request
+    ├── ClientClosedError         the client was used after close()/aclose()
+    ├── InvalidRequestError       httpx could not build the request; not sent
     ├── APIConnectionError        no HTTP response: refused, reset, cut off
     │   └── APITimeoutError       no response within the timeout
     └── APIError                  an HTTP response that is not a success
@@ -35,9 +37,11 @@ __all__ = [
     "APIError",
     "APITimeoutError",
     "AuthenticationError",
+    "ClientClosedError",
     "ConfigurationError",
     "ConflictError",
     "ForbiddenError",
+    "InvalidRequestError",
     "NotFoundError",
     "PictographError",
     "PreconditionFailedError",
@@ -45,10 +49,14 @@ __all__ = [
     "ServerError",
     "ValidationError",
     "error_from_response",
+    "redact",
     "unreadable_success",
 ]
 
 _SNIPPET_LENGTH = 200
+# str() of a ValidationError lists at most this many broken rules.
+_LISTED_ERRORS = 10
+_REDACTED = "[redacted]"
 
 # CONTRACT section 2: the code the server uses for each status. An error body
 # that is not the envelope gets the code its status would have had.
@@ -74,6 +82,18 @@ class PictographError(Exception):
 
 class ConfigurationError(PictographError, ValueError):
     """A setting is missing or malformed; raised before any request is sent."""
+
+
+class ClientClosedError(PictographError, RuntimeError):
+    """The client was used after ``close()``/``aclose()``; nothing was sent.
+
+    A closed client cannot be reopened: create a new one.
+    """
+
+
+class InvalidRequestError(PictographError, ValueError):
+    """The request could not be built (httpx refused its URL or a header), so
+    nothing was sent and nothing is retried. The httpx error is the cause."""
 
 
 class APIConnectionError(PictographError):
@@ -132,7 +152,10 @@ class APIError(PictographError):
             facts.insert(0, f"HTTP {self.status_code}")
         if self.request_id:
             facts.append(f"request id {self.request_id}")
-        return f"{self.message} ({', '.join(facts)})"
+        return f"{self._described()} ({', '.join(facts)})"
+
+    def _described(self) -> str:
+        return self.message
 
 
 def _rebuild(cls: type[APIError], message: str, state: dict[str, Any]) -> APIError:
@@ -165,8 +188,16 @@ class PreconditionFailedError(APIError):
 class ValidationError(APIError):
     """400 or 422, or a client-side check: the request breaks a rule.
 
-    ``errors`` lists each broken rule as a ``FieldError(field, message)``.
+    ``errors`` lists each broken rule as a ``FieldError(field, message)``;
+    ``str()`` shows the first ten of them as ``field: message``.
     """
+
+    def _described(self) -> str:
+        listed = [f"{error.field}: {error.message}" for error in self.errors]
+        if len(listed) > _LISTED_ERRORS:
+            more = len(listed) - _LISTED_ERRORS
+            listed = [*listed[:_LISTED_ERRORS], f"... and {more} more."]
+        return " ".join([self.message, *listed])
 
     @property
     def errors(self) -> list[FieldError]:
@@ -184,12 +215,12 @@ class ValidationError(APIError):
     def from_field_errors(cls, errors: Sequence[FieldError]) -> ValidationError:
         """The error for rules broken before sending, without a response.
 
-        ``status_code`` is None and ``code`` is ``"validation_error"``; the
-        message names each field, like the server's 422 would.
+        ``status_code`` is None and ``code`` is ``"validation_error"``;
+        ``str()`` names each field, as for the server's 422.
         """
-        listed = " ".join(f"{error.field}: {error.message}" for error in errors)
+        count = len(errors)
         return cls(
-            f"The request is invalid. {listed}".rstrip(),
+            f"The request breaks {count} rule{'' if count == 1 else 's'}.",
             status_code=None,
             code="validation_error",
             details={"errors": [error.as_dict() for error in errors]},
@@ -288,6 +319,23 @@ def _describe_body(status_text: str, content_type: str, body: bytes) -> str:
     )
 
 
+def redact(value: Any, secrets: Sequence[str]) -> Any:
+    """*value* with each of *secrets* replaced, in strings nested in dicts and
+    lists too (a server may echo the key anywhere in an error body)."""
+    if isinstance(value, str):
+        for secret in secrets:
+            if secret:
+                value = value.replace(secret, _REDACTED)
+        return value
+    if isinstance(value, dict):
+        return {
+            redact(key, secrets): redact(item, secrets) for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [redact(item, secrets) for item in value]
+    return value
+
+
 def error_from_response(
     status: int,
     headers: Mapping[str, str],
@@ -303,8 +351,8 @@ def error_from_response(
         headers: The response headers (case-insensitive lookups expected).
         body: The whole body as received, possibly empty or cut off.
         retry_after: The parsed ``Retry-After``, in seconds, if any.
-        secrets: Strings scrubbed from the message (the API key, in case a
-            server echoes it back).
+        secrets: Strings scrubbed from the message and the details (the API
+            key, in case a server echoes it back).
     """
     status_text = _status_text(status)
     code = _default_code(status)
@@ -319,14 +367,11 @@ def error_from_response(
         content_type = headers.get("content-type", "")
         message = _describe_body(status_text, content_type, body)
 
-    for secret in secrets:
-        if secret:
-            message = message.replace(secret, "[redacted]")
     return _error_class(status)(
-        message,
+        redact(message, secrets),
         status_code=status,
         code=code,
-        details=details,
+        details=redact(details, secrets),
         request_id=headers.get("x-request-id"),
         retry_after=retry_after,
         headers=headers,
