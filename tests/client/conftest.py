@@ -154,7 +154,8 @@ def no_backoff() -> Iterator[None]:
 def restore_logger() -> Iterator[None]:
     """Undo whatever PICTOGRAPH_LOG did to the ``pictograph`` logger."""
     logger = logging.getLogger("pictograph")
-    handlers, level = list(logger.handlers), logger.level
+    handlers, level, propagate = list(logger.handlers), logger.level, logger.propagate
     yield
     logger.handlers[:] = handlers
     logger.setLevel(level)
+    logger.propagate = propagate

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 import subprocess
 import sys
@@ -145,3 +146,38 @@ except Exception as error:
     )
 
     assert (output.stdout, output.stderr) == ("NotFoundError\n", "")
+
+
+def test_pictograph_log_does_not_double_lines_of_an_app_that_set_up_logging() -> None:
+    code = """
+import logging, sys
+import httpx
+from pictograph import Client
+from pictograph_api.api.projects import get_project
+logging.basicConfig(level=logging.DEBUG, stream=sys.stderr)
+transport = httpx.MockTransport(lambda request: httpx.Response(404))
+client = Client("pk_test_x", transport=transport, max_retries=0)
+try:
+    client._request(get_project, project="x")
+except Exception:
+    pass
+"""
+    output = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PICTOGRAPH_LOG": "debug"},
+    )
+
+    assert output.stderr.count("GET /api/v1/developer/projects/x -> 404") == 1
+
+
+def test_the_handler_pictograph_log_installs_stops_propagation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PICTOGRAPH_LOG", "info")
+
+    Client(API_KEY)
+
+    assert logging.getLogger("pictograph").propagate is False

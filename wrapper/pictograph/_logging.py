@@ -36,9 +36,14 @@ class _Handler(logging.StreamHandler[TextIO]):
 def configure_from_env(environ: Mapping[str, str] | None = None) -> None:
     """Send the ``pictograph`` logger to stderr if ``PICTOGRAPH_LOG`` asks for it.
 
-    ``PICTOGRAPH_LOG=debug`` shows one line per request attempt, ``info`` one
-    line per scheduled retry. Unset, nothing is configured: the application's
-    own logging setup decides.
+    ``PICTOGRAPH_LOG=debug`` shows one line per request attempt and one per
+    scheduled retry; ``info`` only the retries. Unset, nothing is configured:
+    the application's own logging setup decides.
+
+    The handler installed makes the ``pictograph`` logger stop propagating,
+    so an application that configured the root logger too does not see every
+    line twice; its handlers no longer get the SDK's records while
+    ``PICTOGRAPH_LOG`` is set.
     """
     env = os.environ if environ is None else environ
     wanted = env.get("PICTOGRAPH_LOG", "").strip().lower()
@@ -58,3 +63,4 @@ def configure_from_env(environ: Mapping[str, str] | None = None) -> None:
     )
     handler.addFilter(RedactKeys())
     logger.addHandler(handler)
+    logger.propagate = False
