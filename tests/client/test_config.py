@@ -52,9 +52,40 @@ def test_arguments_win_over_environment_variables(
 def test_none_and_empty_variables_mean_not_set(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PICTOGRAPH_TIMEOUT", "")
 
-    client = Client(API_KEY, timeout=None, max_retries=None)
+    client = Client(API_KEY, max_retries=None)
 
     assert (client.timeout, client.max_retries) == (30.0, 3)
+
+
+@pytest.mark.parametrize("client_class", [Client, AsyncClient])
+@pytest.mark.parametrize("key", ["", " ", "\t\n"])
+def test_a_given_empty_key_is_refused_even_with_the_variable_set(
+    monkeypatch: pytest.MonkeyPatch, client_class: type[Client], key: str
+) -> None:
+    monkeypatch.setenv("PICTOGRAPH_API_KEY", API_KEY)
+
+    with pytest.raises(ConfigurationError, match="api_key is empty"):
+        client_class(key)
+
+
+@pytest.mark.parametrize("client_class", [Client, AsyncClient])
+def test_a_given_empty_base_url_is_refused_even_with_the_variable_set(
+    monkeypatch: pytest.MonkeyPatch, client_class: type[Client]
+) -> None:
+    monkeypatch.setenv("PICTOGRAPH_BASE_URL", BASE_URL)
+
+    with pytest.raises(ConfigurationError, match="base_url"):
+        client_class(API_KEY, base_url="")
+
+
+@pytest.mark.parametrize("client_class", [Client, AsyncClient])
+def test_timeout_none_is_refused_as_timeouts_cannot_be_turned_off(
+    monkeypatch: pytest.MonkeyPatch, client_class: type[Client]
+) -> None:
+    monkeypatch.setenv("PICTOGRAPH_TIMEOUT", "5")
+
+    with pytest.raises(ConfigurationError, match="cannot be turned off"):
+        client_class(API_KEY, timeout=None)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("client_class", [Client, AsyncClient])
@@ -119,6 +150,7 @@ def test_bad_environment_variables_are_refused_naming_them(
 
     assert variable in str(caught.value)
     assert repr(value) in str(caught.value)
+    assert repr(repr(value)) not in str(caught.value)
 
 
 @pytest.mark.parametrize("key", ["pk_test_a b", "pk_test_\n", "pk_tést"])

@@ -61,10 +61,17 @@ class FakeCore:
         self._has_more_for = has_more_for
         self._starts: dict[str, int] = {}
 
-    def _request(self, endpoint: ModuleType, /, **params: Any) -> Any:
+    def _request(
+        self,
+        endpoint: ModuleType,
+        /,
+        *,
+        convert: Callable[[Any], Any] = lambda parsed: parsed,
+        **params: Any,
+    ) -> Any:
         self.calls.append((endpoint, params))
         if endpoint in (list_projects, list_datasets):
-            return self._page(endpoint, params)
+            return convert(self._page(endpoint, params))
         raise AssertionError(f"unexpected call {endpoint.__name__}")
 
     def _page(self, endpoint: ModuleType, params: dict[str, Any]) -> Any:

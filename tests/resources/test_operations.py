@@ -123,6 +123,43 @@ def test_every_broken_rule_is_listed_with_its_field() -> None:
     ]
 
 
+def test_lone_surrogates_are_broken_rules_naming_their_fields() -> None:
+    with pytest.raises(ValidationError) as excinfo:
+        _create(
+            "\ud800",
+            description="\udcff",
+            classes=[
+                {"name": "car\ud800", "type": "bbox"},
+                ProjectClass("bus", color="\udfff"),
+            ],
+        )
+
+    assert _fields(excinfo) == [
+        "name",
+        "description",
+        "classes[0].name",
+        "classes[1].color",
+    ]
+    assert all("lone surrogate" in e.message for e in excinfo.value.errors)
+    str(excinfo.value).encode("utf-8")  # the message itself is text
+
+
+def test_an_update_with_a_lone_surrogate_names_the_field() -> None:
+    with pytest.raises(ValidationError) as excinfo:
+        ops.project_update(
+            "p",
+            name="\ud800",
+            description=NOT_GIVEN,
+            annotation_types=NOT_GIVEN,
+            classes=NOT_GIVEN,
+            if_version=NOT_GIVEN,
+            timeout=NOT_GIVEN,
+            idempotency_key=NOT_GIVEN,
+        )
+
+    assert _fields(excinfo) == ["name"]
+
+
 def test_a_string_for_annotation_types_is_an_error_not_four_letters() -> None:
     with pytest.raises(ValidationError) as excinfo:
         _create(annotation_types="bbox")

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from pictograph._rules import (
     check_color,
     check_create,
+    check_description,
     check_name,
     check_update,
     name_key,
@@ -116,3 +117,24 @@ def test_an_update_of_types_must_keep_the_classes_that_stay() -> None:
     )
 
     assert [error.field for error in errors] == ["annotation_types"]
+
+
+@given(
+    st.text(max_size=20),
+    st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF),
+    st.text(max_size=20),
+)
+def test_a_lone_surrogate_is_not_text_in_any_string_field(
+    before: str, surrogate: str, after: str
+) -> None:
+    value = before + surrogate + after
+
+    for check, field in [
+        (check_name, "name"),
+        (check_description, "description"),
+        (check_color, "color"),
+    ]:
+        errors = check(value)
+        assert [error.field for error in errors] == [field]
+        assert "lone surrogate" in errors[0].message
+        errors[0].message.encode("utf-8")

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import ModuleType, TracebackType
 from typing import Any, Self
 
@@ -18,12 +18,17 @@ from ._core import (
     parse_success,
     plan_call,
 )
+from ._exceptions import ClientClosedError
 from ._logging import configure_from_env
 from ._resources import AsyncDatasets, AsyncProjects, Datasets, Projects
 from ._retry import RetryPolicy, retrying
 from ._types import NOT_GIVEN, NotGiven
 
 __all__ = ["AsyncClient", "Client"]
+
+
+def _unchanged(parsed: Any) -> Any:
+    return parsed
 
 
 class _BaseClient:
@@ -34,7 +39,7 @@ class _BaseClient:
         api_key: str | None,
         *,
         base_url: str | None,
-        timeout: float | NotGiven | None,
+        timeout: float | NotGiven,
         max_retries: int | NotGiven | None,
         allow_insecure_http: bool,
     ) -> None:
@@ -52,6 +57,15 @@ class _BaseClient:
         self._generated = pictograph_api.Client(
             base_url=self._settings.base_url, raise_on_unexpected_status=True
         )
+        self._closed = False
+
+    def _check_open(self) -> None:
+        if self._closed:
+            msg = (
+                f"This {type(self).__name__} is closed; create a new one "
+                "(or use it in a with block and make requests inside it)."
+            )
+            raise ClientClosedError(msg)
 
     @property
     def base_url(self) -> str:
@@ -73,14 +87,17 @@ class _BaseClient:
         endpoint: ModuleType,
         params: Mapping[str, Any],
         timeout: float | NotGiven,
-        idempotency_key: str | NotGiven | None,
+        idempotency_key: object,
+        convert: Callable[[Any], Any],
     ) -> Call:
+        self._check_open()
         return plan_call(
             endpoint,
             params,
             settings=self._settings,
             timeout=timeout,
             idempotency_key=idempotency_key,
+            convert=convert,
         )
 
     def __repr__(self) -> str:
@@ -103,13 +120,17 @@ class Client(_BaseClient):
 
     Args:
         api_key: The organisation's API key (``pk_live_...``); else
-            ``PICTOGRAPH_API_KEY``. Never shown in a repr, log or error.
+            ``PICTOGRAPH_API_KEY``. Never shown in a repr, log or error. A key
+            that is given wins: an empty one is refused, not replaced by the
+            variable.
         base_url: Where the API lives; else ``PICTOGRAPH_BASE_URL``, else
             ``https://api.pictograph.io``. Must be ``https://`` unless the host
             is loopback or ``allow_insecure_http`` is set.
         timeout: Seconds each request attempt may take (connecting, sending,
             waiting, reading); else ``PICTOGRAPH_TIMEOUT``, else 30. Calls take
-            their own ``timeout=`` too. Timeouts cannot be turned off.
+            their own ``timeout=`` too. Timeouts cannot be turned off:
+            ``timeout=None`` is refused here and in calls; leave it out for
+            the default.
         max_retries: Retries after a failed first attempt; else
             ``PICTOGRAPH_MAX_RETRIES``, else 3; 0 disables retrying. Connection
             errors, timeouts, 408, 429, 500, 502, 503 and 504 are retried with
@@ -122,6 +143,8 @@ class Client(_BaseClient):
     Raises:
         ConfigurationError: No API key anywhere, or a malformed setting; the
             message names it.
+
+    After ``close()``, every call raises ``ClientClosedError``.
     """
 
     def __init__(
@@ -129,7 +152,7 @@ class Client(_BaseClient):
         api_key: str | None = None,
         *,
         base_url: str | None = None,
-        timeout: float | NotGiven | None = NOT_GIVEN,
+        timeout: float | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven | None = NOT_GIVEN,
         allow_insecure_http: bool = False,
         transport: httpx.BaseTransport | None = None,
@@ -151,9 +174,11 @@ class Client(_BaseClient):
 
     def close(self) -> None:
         """Close the pooled connections. The client cannot be used afterwards."""
+        self._closed = True
         self._http.close()
 
     def __enter__(self) -> Self:
+        self._check_open()
         return self
 
     def __exit__(
@@ -170,7 +195,8 @@ class Client(_BaseClient):
         /,
         *,
         timeout: float | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven | None = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        convert: Callable[[Any], Any] = _unchanged,
         **params: Any,
     ) -> Any:
         """Call a generated *endpoint* with retries; its parsed success model.
@@ -180,12 +206,15 @@ class Client(_BaseClient):
         ``None`` and ``NOT_GIVEN`` among them mean "not sent". ``timeout``
         overrides the client's for this call (each attempt). POST, PATCH and
         DELETE carry ``idempotency_key``, or one made here, on every attempt.
+        ``convert`` turns the generated model into the public one; a body it
+        cannot convert raises ``APIError`` (``unexpected_response``).
 
         Raises:
             APIError: A subclass for every non-2xx response, after retries.
             APIConnectionError: No response (``APITimeoutError``: in time).
+            ClientClosedError: The client is closed.
         """
-        call = self._plan(endpoint, params, timeout, idempotency_key)
+        call = self._plan(endpoint, params, timeout, idempotency_key, convert)
         for attempt in retrying(self._retry_policy, str(call)):
             with attempt:
                 return self._send(call, attempt.num)
@@ -216,7 +245,7 @@ class AsyncClient(_BaseClient):
         api_key: str | None = None,
         *,
         base_url: str | None = None,
-        timeout: float | NotGiven | None = NOT_GIVEN,
+        timeout: float | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven | None = NOT_GIVEN,
         allow_insecure_http: bool = False,
         transport: httpx.AsyncBaseTransport | None = None,
@@ -238,9 +267,11 @@ class AsyncClient(_BaseClient):
 
     async def aclose(self) -> None:
         """Close the pooled connections. The client cannot be used afterwards."""
+        self._closed = True
         await self._http.aclose()
 
     async def __aenter__(self) -> Self:
+        self._check_open()
         return self
 
     async def __aexit__(
@@ -257,11 +288,12 @@ class AsyncClient(_BaseClient):
         /,
         *,
         timeout: float | NotGiven = NOT_GIVEN,
-        idempotency_key: str | NotGiven | None = NOT_GIVEN,
+        idempotency_key: str | NotGiven = NOT_GIVEN,
+        convert: Callable[[Any], Any] = _unchanged,
         **params: Any,
     ) -> Any:
         """The async ``Client._request``: same arguments, result and errors."""
-        call = self._plan(endpoint, params, timeout, idempotency_key)
+        call = self._plan(endpoint, params, timeout, idempotency_key, convert)
         async for attempt in retrying(self._retry_policy, str(call)):
             with attempt:
                 return await self._send(call, attempt.num)

@@ -63,28 +63,39 @@ class Settings:
     allow_insecure_http: bool
 
 
-def check_timeout(value: object, source: str, shown: str | None = None) -> float:
-    """*value* as seconds if it is a positive, finite number, else raise.
+def check_timeout(
+    value: object,
+    source: str,
+    shown: str | None = None,
+    *,
+    error: type[ValueError] = ConfigurationError,
+) -> float:
+    """*value* as seconds if it is a positive, finite number, else raise *error*.
 
     *source* names where it came from (``"timeout"``) for the message, and
-    *shown* is the value as the user wrote it, if not ``repr(value)``.
+    *shown* is the value as the user wrote it, if not ``repr(value)``. None is
+    refused like any other non-number: timeouts cannot be turned off, and
+    leaving the argument out is how to get the default.
     """
     shown = shown or repr(value)
     if isinstance(value, bool) or not isinstance(value, int | float):
-        msg = f"{source} must be a number of seconds, not {shown}."
-        raise ConfigurationError(msg)
+        msg = (
+            f"{source} must be a number of seconds, not {shown}; timeouts cannot "
+            "be turned off (leave the argument out for the default)."
+        )
+        raise error(msg)
     if not math.isfinite(value) or value <= 0:
         msg = (
             f"{source} must be a positive, finite number of seconds, not {shown}; "
             "timeouts cannot be turned off."
         )
-        raise ConfigurationError(msg)
+        raise error(msg)
     return float(value)
 
 
 def _check_max_retries(value: object, source: str, shown: str | None = None) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        msg = f"{source} must be a whole number, 0 or more, not {shown or value!r}."
+        msg = f"{source} must be a whole number, 0 or more, not {shown or repr(value)}."
         raise ConfigurationError(msg)
     return value
 
@@ -135,6 +146,9 @@ def _check_api_key(value: object, source: str) -> Secret:
     if not isinstance(value, str):
         msg = f"{source} must be a string, not {type(value).__name__}."
         raise ConfigurationError(msg)
+    if not value.strip():
+        msg = f"{source} is empty or blank. {_KEY_HELP}"
+        raise ConfigurationError(msg)
     if not value.isascii() or not value.isprintable() or " " in value:
         msg = (
             f"{source} contains spaces, control or non-ASCII characters, so it "
@@ -154,12 +168,17 @@ def resolve_settings(
     *,
     api_key: str | None,
     base_url: str | None,
-    timeout: float | NotGiven | None,
+    timeout: float | NotGiven,
     max_retries: int | NotGiven | None,
     allow_insecure_http: bool,
     environ: Mapping[str, str] | None = None,
 ) -> Settings:
     """Settings from the arguments, then the environment, then the defaults.
+
+    Only a missing argument (None, or ``NOT_GIVEN`` for ``timeout`` and
+    ``max_retries``) falls back: one that is given wins, and is refused if
+    malformed, even when the variable is set. A variable set to blank counts
+    as unset. ``timeout=None`` is refused: timeouts cannot be turned off.
 
     Raises:
         ConfigurationError: No API key anywhere, or a value that is malformed;
@@ -168,7 +187,7 @@ def resolve_settings(
     """
     env = os.environ if environ is None else environ
 
-    if api_key is not None and api_key != "":
+    if api_key is not None:
         key = _check_api_key(api_key, "api_key")
     elif (env_key := _from_env(env, "PICTOGRAPH_API_KEY")) is not None:
         key = _check_api_key(env_key, "PICTOGRAPH_API_KEY")
@@ -181,7 +200,7 @@ def resolve_settings(
         env_url = _from_env(env, "PICTOGRAPH_BASE_URL") or DEFAULT_BASE_URL
         url = _check_base_url(env_url, "PICTOGRAPH_BASE_URL", allow_insecure_http)
 
-    if timeout is not None and not isinstance(timeout, NotGiven):
+    if not isinstance(timeout, NotGiven):
         seconds = check_timeout(timeout, "timeout")
     elif (env_timeout := _from_env(env, "PICTOGRAPH_TIMEOUT")) is not None:
         seconds = check_timeout(

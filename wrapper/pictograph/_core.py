@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Generator, Iterator, Mapping
@@ -25,6 +26,7 @@ from ._exceptions import (
     APIConnectionError,
     APIError,
     APITimeoutError,
+    InvalidRequestError,
     error_from_response,
     unreadable_success,
 )
@@ -47,6 +49,8 @@ logger = logging.getLogger(__name__)
 
 # CONTRACT section 2: the server honours Idempotency-Key on these.
 _MUTATING = frozenset({"POST", "PATCH", "DELETE"})
+# openapi.yaml, IdempotencyKey: 1 to 255 printable ASCII characters, no space.
+_IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,255}")
 
 
 class _APIKeyAuth(httpx.Auth):
@@ -88,6 +92,8 @@ class Call:
     path: str
     request: dict[str, Any]
     timeout: float
+    # The generated model to the public one; applied inside parse_success.
+    convert: Callable[[Any], Any]
 
     @property
     def http_timeout(self) -> httpx.Timeout:
@@ -103,7 +109,8 @@ def plan_call(
     *,
     settings: Settings,
     timeout: float | NotGiven,
-    idempotency_key: str | NotGiven | None,
+    idempotency_key: object,
+    convert: Callable[[Any], Any],
 ) -> Call:
     """The request for *endpoint* called with *params*, before any I/O.
 
@@ -112,13 +119,14 @@ def plan_call(
     every attempt of this call reuses.
 
     Raises:
-        ValueError: The timeout or idempotency key is malformed.
-        TypeError: An idempotency key for a method that does not take one.
+        ValueError: The timeout (None included) or idempotency key is malformed.
+        TypeError: An idempotency key that is not a str, or for a method that
+            does not take one.
     """
     seconds = (
         settings.timeout
         if isinstance(timeout, NotGiven)
-        else check_timeout(timeout, "timeout")
+        else check_timeout(timeout, "timeout", error=ValueError)
     )
     arguments = {
         name: UNSET if value is None or isinstance(value, NotGiven) else value
@@ -128,14 +136,8 @@ def plan_call(
     method = str(request["method"]).upper()
 
     key: str | None = None
-    if isinstance(idempotency_key, str):
-        if method not in _MUTATING:
-            msg = f"idempotency_key applies to POST, PATCH and DELETE, not {method}."
-            raise TypeError(msg)
-        if not idempotency_key.strip() or not idempotency_key.isprintable():
-            msg = f"idempotency_key must be printable text, not {idempotency_key!r}."
-            raise ValueError(msg)
-        key = idempotency_key
+    if not isinstance(idempotency_key, NotGiven):
+        key = _check_idempotency_key(idempotency_key, method)
     elif method in _MUTATING:
         key = str(uuid.uuid4())
     if key is not None:
@@ -144,26 +146,62 @@ def plan_call(
     # The generated code quotes every path parameter (safe=""), and puts the
     # query in "params", so the URL is the request's path as sent.
     path = str(request["url"]).split("?")[0]
-    return Call(endpoint, method, path, request, seconds)
+    return Call(endpoint, method, path, request, seconds, convert)
+
+
+def _check_idempotency_key(value: object, method: str) -> str:
+    if not isinstance(value, str):
+        msg = (
+            "idempotency_key must be a str, or left out for one made per call, "
+            f"not {type(value).__name__} {value!r}."
+        )
+        raise TypeError(msg)
+    if method not in _MUTATING:
+        msg = f"idempotency_key applies to POST, PATCH and DELETE, not {method}."
+        raise TypeError(msg)
+    if not _IDEMPOTENCY_KEY.fullmatch(value):
+        msg = (
+            "idempotency_key must be 1 to 255 printable ASCII characters without "
+            f"spaces, not {value[:40]!r}{'…' if len(value) > 40 else ''} "
+            f"({len(value)} characters)."
+        )
+        raise ValueError(msg)
+    return value
 
 
 def parse_success(
     call: Call, generated: pictograph_api.Client, response: httpx.Response
 ) -> Any:
-    """The generated model for a success response; the one boundary where the
-    generated parser's exceptions become the SDK's."""
+    """The public model for a success response: parsed by the generated code,
+    then converted by ``call.convert``.
+
+    The one boundary where a success body becomes a model, so every failure
+    to read one, wherever in the generated parser or the conversion it comes
+    from (a missing field, a number for a string, a malformed date...), is
+    caught here and raised as ``APIError`` (``unexpected_response``), chained.
+    """
     try:
         parsed = call.endpoint._parse_response(client=generated, response=response)
-    except (UnexpectedStatus, ValueError, KeyError, TypeError) as exc:
-        error = unreadable_success(
-            response.status_code, response.headers, response.content, str(call)
-        )
-        raise error from exc
-    if parsed is None or isinstance(parsed, WireError):
-        raise unreadable_success(
-            response.status_code, response.headers, response.content, str(call)
-        )
-    return parsed
+        if parsed is None or isinstance(parsed, WireError):
+            msg = f"not a success body: {type(parsed).__name__}"
+            raise TypeError(msg)
+        return call.convert(parsed)
+    except (
+        UnexpectedStatus,
+        ArithmeticError,
+        AttributeError,
+        LookupError,
+        RecursionError,
+        TypeError,
+        ValueError,
+    ) as exc:
+        raise _unreadable(call, response) from exc
+
+
+def _unreadable(call: Call, response: httpx.Response) -> APIError:
+    return unreadable_success(
+        response.status_code, response.headers, response.content, str(call)
+    )
 
 
 def _error(response: httpx.Response, body: bytes, key: Secret) -> APIError:
@@ -260,6 +298,10 @@ def exchange(call: Call, attempt: int) -> Iterator[Exchange]:
         _log_attempt(call, attempt, started, type(exc).__name__, None)
         msg = f"{call} failed before a response arrived: {exc or type(exc).__name__}"
         raise APIConnectionError(msg) from exc
+    except (httpx.InvalidURL, httpx.CookieConflict, UnicodeEncodeError) as exc:
+        # Raised while httpx builds the request, before anything is sent.
+        msg = f"{call} could not be sent: {exc}"
+        raise InvalidRequestError(msg) from exc
     except APIError as exc:
         _log_attempt(call, attempt, started, exc.status_code, exc.request_id)
         raise

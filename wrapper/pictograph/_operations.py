@@ -89,11 +89,24 @@ def address(name_or_id: object) -> str:
             f"not {type(name_or_id).__name__} {name_or_id!r}."
         )
         raise TypeError(msg)
+    if _rules.has_lone_surrogate(name_or_id):
+        msg = (
+            "name_or_id must be valid Unicode text, without lone surrogates, "
+            f"not {name_or_id[:40]!r}."
+        )
+        raise ValueError(msg)
     name = _rules.normalize_name(name_or_id)
     if name in {"", ".", ".."}:
         # A URL path cannot carry these as a segment (RFC 3986 section 5.2.4),
         # so no project can have them as a name.
         msg = f"name_or_id must be a project's name or id, not {name_or_id!r}."
+        raise ValueError(msg)
+    if len(name) > _rules.MAX_NAME_LENGTH:
+        # An id is 36 characters, so this is a name, and none is this long.
+        msg = (
+            f"name_or_id is {len(name)} characters long, but no project name is "
+            f"longer than {_rules.MAX_NAME_LENGTH} characters: {name[:40]!r}…"
+        )
         raise ValueError(msg)
     return name
 
@@ -159,7 +172,23 @@ def _utc(value: datetime.datetime) -> datetime.datetime:
 def _text(value: object) -> str:
     # An AnnotationType is a StrEnum whose text is its value, and newer types
     # arrive as plain str; str.__str__ reads either without the enum's __str__.
-    return str.__str__(value) if isinstance(value, str) else str(value)
+    if isinstance(value, str):
+        return str.__str__(value)
+    # The generated models do not check types: a number where the spec says
+    # string is caught here, and parse_success makes it an APIError.
+    msg = f"expected a string, not {type(value).__name__} {value!r}"
+    raise TypeError(msg)
+
+
+def _optional_text(value: object) -> str | None:
+    return None if value is None else _text(value)
+
+
+def _count(value: object) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    msg = f"expected an integer, not {type(value).__name__} {value!r}"
+    raise TypeError(msg)
 
 
 def _types(values: Iterable[object]) -> tuple[str, ...]:
@@ -170,21 +199,21 @@ def _project(data: wire.Project) -> Project:
     config = data.project_config
     return Project(
         id=str(data.id),
-        name=data.name,
-        description=data.description,
+        name=_text(data.name),
+        description=_optional_text(data.description),
         project_config=ProjectConfig(
             annotation_types=_types(config.annotation_types),
             classes=tuple(
                 [
-                    ProjectClass(cls.name, _text(cls.type_), cls.color)
+                    ProjectClass(_text(cls.name), _text(cls.type_), _text(cls.color))
                     for cls in config.classes
                 ]
             ),
             extra=config.additional_properties,
         ),
-        image_count=data.image_count,
-        annotation_count=data.annotation_count,
-        version=data.version,
+        image_count=_count(data.image_count),
+        annotation_count=_count(data.annotation_count),
+        version=_count(data.version),
         created_at=_utc(data.created_at),
         updated_at=_utc(data.updated_at),
         extra=data.additional_properties,
@@ -194,12 +223,12 @@ def _project(data: wire.Project) -> Project:
 def _dataset(data: wire.Dataset) -> Dataset:
     return Dataset(
         id=str(data.id),
-        name=data.name,
-        description=data.description,
+        name=_text(data.name),
+        description=_optional_text(data.description),
         annotation_types=_types(data.annotation_types),
-        class_count=data.class_count,
-        image_count=data.image_count,
-        annotation_count=data.annotation_count,
+        class_count=_count(data.class_count),
+        image_count=_count(data.image_count),
+        annotation_count=_count(data.annotation_count),
         created_at=_utc(data.created_at),
         updated_at=_utc(data.updated_at),
         extra=data.additional_properties,
@@ -209,11 +238,11 @@ def _dataset(data: wire.Dataset) -> Dataset:
 def _delete_result(data: wire.DeleteResult) -> DeleteResult:
     return DeleteResult(
         id=str(data.id),
-        name=data.name,
-        images_deleted=data.images_deleted,
-        annotations_deleted=data.annotations_deleted,
-        exports_deleted=data.exports_deleted,
-        models_retained=data.models_retained,
+        name=_text(data.name),
+        images_deleted=_count(data.images_deleted),
+        annotations_deleted=_count(data.annotations_deleted),
+        exports_deleted=_count(data.exports_deleted),
+        models_retained=_count(data.models_retained),
         extra=data.additional_properties,
     )
 
@@ -229,7 +258,11 @@ def _page(convert: Callable[[Any], T]) -> Callable[[Any], Page[T]]:
     def parse(response: wire.ProjectList | wire.DatasetList) -> Page[T]:
         pagination = response.pagination
         items = tuple(convert(item) for item in response.data)
-        return Page(items, pagination.has_more, pagination.next_cursor)
+        has_more: object = pagination.has_more
+        if not isinstance(has_more, bool):
+            msg = f"has_more must be a boolean, not {has_more!r}"
+            raise TypeError(msg)
+        return Page(items, has_more, _optional_text(pagination.next_cursor))
 
     return parse
 

@@ -7,6 +7,7 @@ from typing import Generic, TypeVar, overload
 import attrs
 
 from pictograph._exceptions import PictographError
+from pictograph._rules import has_lone_surrogate
 
 __all__ = [
     "MAX_PAGE_SIZE",
@@ -24,6 +25,9 @@ C = TypeVar("C")
 
 MAX_PAGE_SIZE = 1000
 """The most items the server returns in one page (CONTRACT section 2)."""
+
+MAX_CURSOR_LENGTH = 512
+"""openapi.yaml, parameter Cursor: the longest cursor the API accepts."""
 
 
 @attrs.frozen(repr=False)
@@ -70,10 +74,19 @@ def check_limit(value: object, argument: str, maximum: int | None = None) -> int
 
 
 def check_cursor(value: object) -> str | None:
-    if value is None or isinstance(value, str):
+    if value is None:
         return value
-    msg = f"cursor must be a str from a page's next_cursor, not {value!r}."
-    raise TypeError(msg)
+    if not isinstance(value, str):
+        msg = f"cursor must be a str from a page's next_cursor, not {value!r}."
+        raise TypeError(msg)
+    if not 1 <= len(value) <= MAX_CURSOR_LENGTH or has_lone_surrogate(value):
+        shown = f"{value[:40]!r}{'…' if len(value) > 40 else ''}"
+        msg = (
+            f"cursor must be a page's next_cursor: 1 to {MAX_CURSOR_LENGTH} "
+            f"characters of valid text, not {shown} ({len(value)} characters)."
+        )
+        raise ValueError(msg)
+    return value
 
 
 class PageWalk(Generic[T, C]):

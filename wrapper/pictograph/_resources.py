@@ -34,7 +34,11 @@ class _Resource:
         self._client = client
 
     def _send(self, call: ops.Call[R]) -> R:
-        return call.parse(self._client._request(call.endpoint, **call.params))
+        # Converted by the client, inside its one boundary for unreadable bodies.
+        result: R = self._client._request(
+            call.endpoint, convert=call.parse, **call.params
+        )
+        return result
 
     def _page(self, walk: Walk[T]) -> Page[T]:
         while (call := walk.next_call()) is not None:
@@ -51,7 +55,10 @@ class _AsyncResource:
         self._client = client
 
     async def _send(self, call: ops.Call[R]) -> R:
-        return call.parse(await self._client._request(call.endpoint, **call.params))
+        result: R = await self._client._request(
+            call.endpoint, convert=call.parse, **call.params
+        )
+        return result
 
     async def _page(self, walk: Walk[T]) -> Page[T]:
         while (call := walk.next_call()) is not None:
