@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 from pictograph._rules import name_key
+from pictograph_server import storage
 from pictograph_server.auth import insert_key
 from pictograph_server.storage import Database, utc_now
 
@@ -48,16 +49,21 @@ def create_key(db_path: Path | str, org: str, role: str = "owner") -> str:
 def bootstrap_key(db: Database, key_file: Path) -> bool:
     """On first start, create an owner key for org ``local`` into ``key_file``.
 
-    Only when the database holds no key at all. The key is written to a file
-    readable by its owner alone, never printed or logged. Returns whether a
-    key was created.
+    Only when the database holds no key at all. The key is written to a new
+    file readable by its owner alone, never printed or logged. Returns whether
+    a key was created.
+
+    Raises:
+        FileExistsError: ``key_file`` already exists; it is left as it is and
+            no key is created (an existing file may be readable by others).
     """
     with db.transaction() as conn:
         if conn.execute("SELECT 1 FROM api_keys LIMIT 1").fetchone() is not None:
             return False
         key = insert_key(conn, BOOTSTRAP_ORG, "owner")
         key_file.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        # O_EXCL: never write into a file someone else made, nor through a link.
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as stream:
             stream.write(key + "\n")
     return True
@@ -65,7 +71,7 @@ def bootstrap_key(db: Database, key_file: Path) -> bool:
 
 def seed_project(
     db_path: Path | str,
-    blobs_dir: Path | str,
+    blobs_dir: Path | str | None,
     org: str,
     project: str,
     *,
@@ -78,11 +84,14 @@ def seed_project(
 
     Annotations cycle through the project's classes, each with its class's
     type, so that class-list changes and deletes have something to remove.
-    Returns what was added.
+    The files go to the folder the database remembers (``storage.blobs_dir``);
+    ``blobs_dir`` None means that one. Returns what was added.
 
     Raises:
-        SeedError: no such organisation or project, or annotations asked of a
-            project without classes.
+        SeedError: no database at ``db_path`` (none is created), no such
+            organisation or project, or annotations asked of a project without
+            classes.
+        BlobsDirError: ``blobs_dir`` is not the folder the database remembers.
         ValueError: a negative count.
     """
     counts = {
@@ -93,7 +102,11 @@ def seed_project(
     }
     if min(images, annotations_per_image, exports, models) < 0:
         raise ValueError("Counts must not be negative.")
-    blobs = Path(blobs_dir)
+    if not Path(db_path).is_file():
+        raise SeedError(
+            f"no database at {str(db_path)!r}; "
+            "start the server once or create a key first"
+        )
     db = Database(db_path)
     try:
         with db.transaction() as conn:
@@ -117,6 +130,7 @@ def seed_project(
                     f"Project {project!r} has no classes to annotate with; "
                     "add some first."
                 )
+            blobs = storage.blobs_dir(conn, blobs_dir)
             folder = blobs / row["id"]
             folder.mkdir(parents=True, exist_ok=True)
             now = utc_now()

@@ -25,7 +25,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from pictograph._rules import FieldError, check_create, check_update
-from pictograph_server import idempotency
+from pictograph_server import idempotency, storage
 from pictograph_server.auth import Principal, RateLimiter, authenticate, require_role
 from pictograph_server.cursors import decode_cursor, encode_cursor
 from pictograph_server.docs import docs_routes
@@ -307,7 +307,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 def create_app(
     db_path: Path | str,
-    blobs_dir: Path | str,
+    blobs_dir: Path | str | None = None,
     *,
     rate_limit: int | None = None,
     spec: Spec | None = None,
@@ -315,17 +315,25 @@ def create_app(
     """The server as an ASGI app over the database at ``db_path``.
 
     The database (and its schema) is opened here, before the app serves, and
-    closed when the app shuts down.
+    closed when the app shuts down. ``blobs_dir`` is the folder the database
+    remembers (``storage.blobs_dir``); None uses the remembered one.
 
     Raises:
         RuntimeError: the routes do not match the spec's operations.
+        BlobsDirError: ``blobs_dir`` is not the folder the database remembers.
     """
     spec = spec or Spec.load()
-    blobs = Path(blobs_dir)
-    blobs.mkdir(parents=True, exist_ok=True)
+    db = Database(db_path)
+    try:
+        with db.transaction() as conn:
+            blobs = storage.blobs_dir(conn, blobs_dir)
+        blobs.mkdir(parents=True, exist_ok=True)
+    except BaseException:
+        db.close()
+        raise
     state = ServerState(
         spec=spec,
-        db=Database(db_path),
+        db=db,
         blobs_dir=blobs,
         limiter=RateLimiter(rate_limit) if rate_limit else None,
     )

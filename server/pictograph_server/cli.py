@@ -17,6 +17,7 @@ import click
 
 from pictograph_server import admin
 from pictograph_server.auth import ROLES
+from pictograph_server.storage import BlobsDirError
 
 __all__ = ["ExitCode", "cli", "main"]
 
@@ -76,10 +77,21 @@ class _Group(click.Group):
         sys.exit(result if isinstance(result, int) else ExitCode.OK)
 
 
+class _Path(click.Path):
+    """A path option that refuses the empty string (``Path("")`` is ``.``)."""
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> Any:
+        if isinstance(value, str) and not value:
+            self.fail("the path is empty.", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 _db_option = click.option(
     "--db",
     "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=_Path(dir_okay=False, path_type=Path),
     default=Path("pictograph.db"),
     show_default=True,
     help="The SQLite database (created if missing).",
@@ -87,11 +99,20 @@ _db_option = click.option(
 _blobs_option = click.option(
     "--blobs",
     "blobs_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("pictograph-blobs"),
-    show_default=True,
-    help="The folder holding stored image bytes (created if missing).",
+    type=_Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The folder holding stored image bytes (created if missing). The "
+    "database remembers the folder of its first serve or seed and refuses "
+    "another [default: that folder, else ./pictograph-blobs].",
 )
+
+
+def _blobs_error(exc: BlobsDirError) -> CliError:
+    return CliError(
+        f"{exc} Leave out --blobs to use it; image files must stay where the "
+        "database put them, or deletes would leave them behind.",
+        ExitCode.USAGE,
+    )
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -121,7 +142,7 @@ def cli() -> None:
 )
 @click.option(
     "--bootstrap-key-file",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=_Path(dir_okay=False, path_type=Path),
     default=None,
     help="Where the first-start owner key is written "
     "[default: the database path + '.admin-key'].",
@@ -137,7 +158,7 @@ def serve(
     host: str,
     port: int,
     db_path: Path,
-    blobs_dir: Path,
+    blobs_dir: Path | None,
     rate_limit: int | None,
     bootstrap_key_file: Path | None,
     log_level: str,
@@ -152,7 +173,9 @@ def serve(
     First start: when the database holds no API key, an `owner` key for the
     organisation `local` is created and written (alone, mode 0600) to
     --bootstrap-key-file, by default the database path plus `.admin-key`;
-    stderr names the file, never the key. Use it with:
+    stderr names the file, never the key. That file must not exist yet: an
+    existing one is never overwritten, and the server refuses to start. Use
+    it with:
 
         export PICTOGRAPH_API_KEY=$(cat pictograph.db.admin-key)
 
@@ -167,16 +190,32 @@ def serve(
     key_file = bootstrap_key_file or db_path.with_name(db_path.name + ".admin-key")
     try:
         app = create_app(db_path, blobs_dir, rate_limit=rate_limit)
-        if admin.bootstrap_key(app.state.pictograph.db, key_file):
-            click.echo(
-                f"{PROG}: created an owner API key for organisation "
-                f"'{admin.BOOTSTRAP_ORG}' in {key_file}",
-                err=True,
-            )
+    except BlobsDirError as exc:
+        raise _blobs_error(exc) from exc
     except (sqlite3.Error, OSError) as exc:
         raise CliError(
             f"cannot open the database or folders: {exc}", ExitCode.STORAGE
         ) from exc
+    try:
+        created = admin.bootstrap_key(app.state.pictograph.db, key_file)
+    except FileExistsError as exc:
+        app.state.pictograph.db.close()
+        raise CliError(
+            f"the bootstrap key file {str(key_file)!r} already exists; it is "
+            "never overwritten: remove it or give another --bootstrap-key-file.",
+            ExitCode.FAILURE,
+        ) from exc
+    except (sqlite3.Error, OSError) as exc:
+        app.state.pictograph.db.close()
+        raise CliError(
+            f"cannot write the bootstrap key file: {exc}", ExitCode.STORAGE
+        ) from exc
+    if created:
+        click.echo(
+            f"{PROG}: created an owner API key for organisation "
+            f"'{admin.BOOTSTRAP_ORG}' in {key_file}",
+            err=True,
+        )
     try:
         sock = bind(host, port)
     except OSError as exc:
@@ -227,7 +266,7 @@ def keys_create(db_path: Path, org: str, role: str) -> None:
 @click.option("--models", type=click.IntRange(min=0), default=0, show_default=True)
 def seed(
     db_path: Path,
-    blobs_dir: Path,
+    blobs_dir: Path | None,
     org: str,
     project: str,
     images: int,
@@ -238,8 +277,11 @@ def seed(
     """Fill an existing PROJECT with images, annotations, exports and models.
 
     Images get small stored files under --blobs; annotations cycle through the
-    project's classes. Prints what was added.
+    project's classes. Prints what was added. The database must exist already
+    (the server's first start or `keys create` makes it).
     """
+    if not (images or exports or models):
+        raise click.UsageError("nothing to add: give --images, --exports or --models.")
     try:
         counts = admin.seed_project(
             db_path,
@@ -253,6 +295,8 @@ def seed(
         )
     except admin.SeedError as exc:
         raise CliError(str(exc), ExitCode.NOT_FOUND) from exc
+    except BlobsDirError as exc:
+        raise _blobs_error(exc) from exc
     except (sqlite3.Error, OSError) as exc:
         raise CliError(
             f"cannot use the database or folders: {exc}", ExitCode.STORAGE

@@ -20,7 +20,10 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-__all__ = ["Database", "utc_now"]
+__all__ = ["DEFAULT_BLOBS_DIR", "BlobsDirError", "Database", "blobs_dir", "utc_now"]
+
+# Where image files go when a database is first used without naming a folder.
+DEFAULT_BLOBS_DIR = Path("pictograph-blobs")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -106,6 +109,41 @@ def utc_now() -> str:
     """Now as RFC 3339 in UTC with a ``Z``, to the millisecond."""
     now = datetime.now(UTC)
     return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
+
+
+class BlobsDirError(ValueError):
+    """A blobs folder other than the one the database already keeps its files in."""
+
+    def __init__(self, requested: Path, remembered: Path) -> None:
+        super().__init__(
+            f"The database keeps its image files in {str(remembered)!r}, "
+            f"not {str(requested)!r}."
+        )
+        self.requested = requested
+        self.remembered = remembered
+
+
+def blobs_dir(conn: sqlite3.Connection, requested: Path | str | None) -> Path:
+    """The folder of the database's image files, inside a write transaction.
+
+    The first use remembers ``requested`` (or ``DEFAULT_BLOBS_DIR``) as an
+    absolute path; later uses get that folder back, so the stored relative
+    file paths always resolve to the files that a delete must remove.
+
+    Raises:
+        BlobsDirError: ``requested`` is not the remembered folder.
+    """
+    row = conn.execute("SELECT value FROM meta WHERE key = 'blobs_dir'").fetchone()
+    if row is None:
+        folder = Path(DEFAULT_BLOBS_DIR if requested is None else requested).resolve()
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('blobs_dir', ?)", (str(folder),)
+        )
+        return folder
+    remembered = Path(row["value"])
+    if requested is not None and Path(requested).resolve() != remembered:
+        raise BlobsDirError(Path(requested), remembered)
+    return remembered
 
 
 def connect(path: Path | str) -> sqlite3.Connection:

@@ -5,13 +5,18 @@ from __future__ import annotations
 import socket
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import httpx
 import pytest
 from click.testing import CliRunner
 
 from pictograph_server.auth import authenticate
 from pictograph_server.cli import ExitCode, cli
 from pictograph_server.storage import Database
+
+if TYPE_CHECKING:
+    from tests.conftest import LiveServer
 
 ERROR_PREFIX = "pictograph-server: error: "
 
@@ -72,8 +77,9 @@ def test_seed_of_a_missing_project_is_not_found(tmp_path: Path) -> None:
     run("keys", "create", "--db", db, "--org", "acme", "--role", "owner")
 
     code, _, err = run(
-        "seed", "--db", db, "--blobs", str(tmp_path / "b"), "--org", "acme", "nope"
-    )
+        "seed", "--db", db, "--blobs", str(tmp_path / "b"), "--org", "acme", "nope",
+        "--images", "1",
+    )  # fmt: skip
 
     assert code == ExitCode.NOT_FOUND
     assert err == f"{ERROR_PREFIX}No project named 'nope' in organisation 'acme'.\n"
@@ -175,6 +181,41 @@ def test_help_lists_the_commands() -> None:
     assert "seed" in out
 
 
+def _taken_port() -> socket.socket:
+    """A listening socket: ``serve`` on its port stops after its storage steps."""
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    return taken
+
+
+def test_an_existing_bootstrap_key_file_is_never_overwritten(tmp_path: Path) -> None:
+    """A key file that exists (say, world-readable) is refused and left as it is."""
+    key_file = tmp_path / "key"
+    key_file.write_text("mine\n")
+    key_file.chmod(0o644)
+
+    with _taken_port() as taken:
+        code, out, err = run(
+            "serve", "--port", str(taken.getsockname()[1]),
+            "--db", str(tmp_path / "p.db"), "--blobs", str(tmp_path / "b"),
+            "--bootstrap-key-file", str(key_file),
+        )  # fmt: skip
+
+    assert (code, out) == (ExitCode.FAILURE, "")
+    assert err == (
+        f"{ERROR_PREFIX}the bootstrap key file {str(key_file)!r} already exists; "
+        "it is never overwritten: remove it or give another --bootstrap-key-file.\n"
+    )
+    assert key_file.read_text() == "mine\n"
+    assert key_file.stat().st_mode & 0o777 == 0o644
+    db = Database(tmp_path / "p.db")
+    try:
+        assert db.reader.execute("SELECT count(*) FROM api_keys").fetchone()[0] == 0
+    finally:
+        db.close()
+
+
 def test_without_the_server_extra_the_command_says_what_to_install(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -192,3 +233,119 @@ def test_without_the_server_extra_the_command_says_what_to_install(
         f"{ERROR_PREFIX}the reference server needs the 'server' extra: "
         'pip install "/path/to/checkout[server]"\n'
     )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["keys", "create", "--db", "", "--org", "a", "--role", "owner"],
+        ["seed", "--db", "", "--org", "a", "p", "--images", "1"],
+        ["serve", "--blobs", ""],
+        ["serve", "--bootstrap-key-file", ""],
+    ],
+)
+def test_an_empty_path_is_a_usage_error(args: list[str]) -> None:
+    """``--db ""`` says the path is empty, not ``cannot use the database '.'``."""
+    code, _, err = run(*args)
+
+    assert code == ExitCode.USAGE
+    assert err.startswith(f"{ERROR_PREFIX}Invalid value for '--")
+    assert "the path is empty." in err
+
+
+def test_seed_without_a_database_creates_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No database, no folder, no key file: exit 3 and a hint."""
+    monkeypatch.chdir(tmp_path)
+
+    code, out, err = run("seed", "--db", "p.db", "--org", "a", "p", "--images", "1")
+
+    assert (code, out) == (ExitCode.NOT_FOUND, "")
+    assert err == (
+        f"{ERROR_PREFIX}no database at 'p.db'; "
+        "start the server once or create a key first\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_seed_with_nothing_to_add_is_a_usage_error(tmp_path: Path) -> None:
+    """No images, exports or models: exit 2 before the database is opened."""
+    code, _, err = run(
+        "seed", "--db", str(tmp_path / "p.db"), "--org", "a", "p",
+        "--annotations-per-image", "3",
+    )  # fmt: skip
+
+    assert code == ExitCode.USAGE
+    assert err.startswith(
+        f"{ERROR_PREFIX}nothing to add: give --images, --exports or --models."
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def _project_with_a_class(db_path: Path) -> None:
+    from pictograph_server.projects import create_project
+
+    database = Database(db_path)
+    try:
+        with database.transaction() as conn:
+            create_project(
+                conn, 1, {"name": "P", "classes": [{"name": "c", "type": "bbox"}]}
+            )
+    finally:
+        database.close()
+
+
+def test_the_database_remembers_its_blobs_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``seed`` follows ``serve``'s --blobs; another folder is refused."""
+    monkeypatch.chdir(tmp_path)
+    db = str(tmp_path / "p.db")
+    with _taken_port() as taken:
+        served = run("serve", "--port", str(taken.getsockname()[1]), "--db", db,
+                     "--blobs", "dev-blobs")  # fmt: skip
+    _project_with_a_class(tmp_path / "p.db")
+
+    seeded = run("seed", "--db", db, "--org", "local", "p", "--images", "2")
+    refused = run(
+        "seed", "--db", db, "--blobs", "other", "--org", "local", "p", "--images", "1"
+    )
+
+    assert served[0] == ExitCode.ADDRESS
+    assert seeded[:2] == (0, "2 images, 0 annotations, 0 exports, 0 models added.\n")
+    assert len(list((tmp_path / "dev-blobs").rglob("*.bin"))) == 2
+    assert refused[0] == ExitCode.USAGE
+    assert refused[2] == (
+        f"{ERROR_PREFIX}The database keeps its image files in "
+        f"{str(tmp_path.resolve() / 'dev-blobs')!r}, not 'other'. Leave out --blobs "
+        "to use it; image files must stay where the database put them, or deletes "
+        "would leave them behind.\n"
+    )
+    assert not (tmp_path / "other").exists()
+
+
+def test_a_delete_removes_what_seed_stored_without_blobs(
+    live_server: LiveServer,
+    api: httpx.Client,
+    org: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Seeding a served database elsewhere leaves no orphans after a delete."""
+    monkeypatch.chdir(tmp_path)
+    response = api.post("/projects", json={"name": "seeded"})
+    project_id = response.json()["data"]["id"]
+
+    code, _, _ = run(
+        "seed", "--db", str(live_server.db_path), "--org", org, "seeded",
+        "--images", "2",
+    )  # fmt: skip
+    stored = list((live_server.blobs_dir / project_id).iterdir())
+    deleted = api.delete("/projects/seeded")
+
+    assert code == 0
+    assert len(stored) == 2
+    assert deleted.json()["data"]["images_deleted"] == 2
+    assert not (live_server.blobs_dir / project_id).exists()
+    assert list(tmp_path.iterdir()) == []
