@@ -35,8 +35,8 @@ def _idempotency_keys(proxy: DroppingProxy) -> list[bytes]:
 
 
 def _check(proxy: DroppingProxy, created: Any, listed: Any) -> None:
-    assert created.data.name == NAME
-    assert [project.name for project in listed.data].count(NAME) == 1
+    assert created["data"]["name"] == NAME
+    assert [project["name"] for project in listed["data"]].count(NAME) == 1
     assert len(proxy.swallowed) == 1
     assert b" 201 " in proxy.swallowed[0].split(b"\r\n")[0]
     keys = _idempotency_keys(proxy)

@@ -44,7 +44,7 @@ def test_header_parameters_and_the_body_are_sent(send: Send) -> None:
     assert request.url.raw_path == b"/api/v1/developer/projects/Cars%20%26%20Vans%2F2"
     assert request.headers["If-Match"] == '"3"'
     assert request.content == b'{"description":null}'
-    assert result.data.name == "cars"
+    assert result["data"]["name"] == "cars"
 
 
 def test_an_interrupt_is_never_retried(send: Send) -> None:

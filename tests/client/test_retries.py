@@ -87,7 +87,7 @@ def test_retryable_statuses_are_retried_until_success(send: Send, status: int) -
 
     result = send(recorder, get_project, project="road-signs")
 
-    assert result.data.name == "road-signs"
+    assert result["data"]["name"] == "road-signs"
     assert len(recorder.requests) == 3
 
 

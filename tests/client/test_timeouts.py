@@ -84,7 +84,7 @@ def test_a_dropped_connection_then_an_html_502_are_retried_to_success() -> None:
     ):
         result = client._request(get_project, project="road-signs")
 
-    assert result.data.name == "road-signs"
+    assert result["data"]["name"] == "road-signs"
 
 
 @pytest.mark.anyio
@@ -96,7 +96,7 @@ async def test_a_dropped_connection_then_an_html_502_are_retried_to_success_asyn
         async with AsyncClient(API_KEY, base_url=url) as client:
             result = await client._request(get_project, project="road-signs")
 
-    assert result.data.name == "road-signs"
+    assert result["data"]["name"] == "road-signs"
 
 
 def test_a_connection_reset_is_retried_to_success() -> None:
@@ -107,7 +107,7 @@ def test_a_connection_reset_is_retried_to_success() -> None:
     ):
         result = client._request(get_project, project="road-signs")
 
-    assert result.data.name == "road-signs"
+    assert result["data"]["name"] == "road-signs"
 
 
 @pytest.mark.anyio
@@ -117,7 +117,7 @@ async def test_a_connection_reset_is_retried_to_success_async() -> None:
         async with AsyncClient(API_KEY, base_url=url) as client:
             result = await client._request(get_project, project="road-signs")
 
-    assert result.data.name == "road-signs"
+    assert result["data"]["name"] == "road-signs"
 
 
 def test_a_server_that_only_drops_raises_a_connection_error() -> None:

@@ -11,7 +11,6 @@ from collections.abc import Callable, Sequence
 from types import ModuleType
 from typing import Any
 
-from pictograph_api import models as wire
 from pictograph_api.api.datasets import list_datasets
 from pictograph_api.api.projects import list_projects
 
@@ -90,9 +89,9 @@ class FakeCore:
         }
         if endpoint is list_projects:
             envelope["data"] = [project_payload(n) for n in self.names[start:end]]
-            return wire.ProjectList.from_dict(envelope)
-        envelope["data"] = [dataset_payload(n) for n in self.names[start:end]]
-        return wire.DatasetList.from_dict(envelope)
+        else:
+            envelope["data"] = [dataset_payload(n) for n in self.names[start:end]]
+        return envelope
 
     @property
     def limits(self) -> Sequence[int]:

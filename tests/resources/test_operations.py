@@ -12,7 +12,6 @@ from pictograph import _operations as ops
 from pictograph._exceptions import ValidationError
 from pictograph._models import ProjectClass
 from pictograph._types import NOT_GIVEN
-from pictograph_api import models as wire
 from pictograph_api.api.projects import (
     create_project,
     delete_project,
@@ -248,7 +247,7 @@ def test_a_non_string_name_is_a_type_error() -> None:
 
 def _read_project(payload: dict[str, Any]) -> Any:
     call = ops.project_get("p", timeout=NOT_GIVEN)
-    return call.parse(wire.ProjectResponse.from_dict({"data": payload}))
+    return call.parse({"data": payload})
 
 
 def test_a_project_is_read_into_the_public_model() -> None:
@@ -288,23 +287,21 @@ def test_a_newer_servers_types_and_fields_are_kept_aside() -> None:
 
 def test_a_dataset_and_a_delete_result_are_read() -> None:
     dataset = ops.dataset_get("d", timeout=NOT_GIVEN).parse(
-        wire.DatasetResponse.from_dict({"data": dataset_payload("d", extra_field=1)})
+        {"data": dataset_payload("d", extra_field=1)}
     )
     result = ops.project_delete(
         "d", if_version=NOT_GIVEN, timeout=NOT_GIVEN, idempotency_key=NOT_GIVEN
     ).parse(
-        wire.DeleteResponse.from_dict(
-            {
-                "data": {
-                    "id": str(uuid.UUID(int=7)),
-                    "name": "d",
-                    "images_deleted": 3,
-                    "annotations_deleted": 9,
-                    "exports_deleted": 1,
-                    "models_retained": 2,
-                }
+        {
+            "data": {
+                "id": str(uuid.UUID(int=7)),
+                "name": "d",
+                "images_deleted": 3,
+                "annotations_deleted": 9,
+                "exports_deleted": 1,
+                "models_retained": 2,
             }
-        )
+        }
     )
 
     assert (dataset.class_count, dataset.annotation_types) == (1, ("bbox",))

@@ -6,8 +6,6 @@ from typing import Any, Self
 
 import httpx
 
-import pictograph_api
-
 from ._config import Settings, resolve_settings
 from ._core import (
     Call,
@@ -52,11 +50,6 @@ class _BaseClient:
             allow_insecure_http=allow_insecure_http,
         )
         self._retry_policy = RetryPolicy(max_retries=self._settings.max_retries)
-        # The generated client is only handed to the generated parsers, which
-        # read its raise_on_unexpected_status; requests go through our httpx.
-        self._generated = pictograph_api.Client(
-            base_url=self._settings.base_url, raise_on_unexpected_status=True
-        )
         self._closed = False
 
     def _check_open(self) -> None:
@@ -199,15 +192,16 @@ class Client(_BaseClient):
         convert: Callable[[Any], Any] = _unchanged,
         **params: Any,
     ) -> Any:
-        """Call a generated *endpoint* with retries; its parsed success model.
+        """Call a generated *endpoint* with retries; its success body, read.
 
         The seam the resources build on. *params* are the endpoint's own
         arguments (``project=``, ``body=``, ``limit=``, ``if_match=``...);
         ``None`` and ``NOT_GIVEN`` among them mean "not sent". ``timeout``
         overrides the client's for this call (each attempt). POST, PATCH and
         DELETE carry ``idempotency_key``, or one made here, on every attempt.
-        ``convert`` turns the generated model into the public one; a body it
-        cannot convert raises ``APIError`` (``unexpected_response``).
+        ``convert`` turns the decoded JSON body into the public model (left
+        out, the JSON itself is returned); a body that is not JSON, or that it
+        cannot read, raises ``APIError`` (``unexpected_response``).
 
         Raises:
             APIError: A subclass for every non-2xx response, after retries.
@@ -225,7 +219,7 @@ class Client(_BaseClient):
             response = sent.record(
                 self._http.request(**call.request, timeout=call.http_timeout)
             )
-        return parse_success(call, self._generated, response)
+        return parse_success(call, response)
 
 
 class AsyncClient(_BaseClient):
@@ -304,4 +298,4 @@ class AsyncClient(_BaseClient):
             response = sent.record(
                 await self._http.request(**call.request, timeout=call.http_timeout)
             )
-        return parse_success(call, self._generated, response)
+        return parse_success(call, response)
