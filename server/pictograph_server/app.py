@@ -31,7 +31,7 @@ from pictograph_server.cursors import decode_cursor, encode_cursor
 from pictograph_server.docs import docs_routes
 from pictograph_server.errors import ApiError, json_bytes, render_error
 from pictograph_server.inputs import Body, check_body, read_body, read_params
-from pictograph_server.middleware import RequestContextMiddleware
+from pictograph_server.middleware import LatencyMiddleware, RequestContextMiddleware
 from pictograph_server.projects import (
     DeleteOutcome,
     create_project,
@@ -310,6 +310,7 @@ def create_app(
     blobs_dir: Path | str | None = None,
     *,
     rate_limit: int | None = None,
+    latency: float = 0.0,
     spec: Spec | None = None,
 ) -> Starlette:
     """The server as an ASGI app over the database at ``db_path``.
@@ -317,6 +318,7 @@ def create_app(
     The database (and its schema) is opened here, before the app serves, and
     closed when the app shuts down. ``blobs_dir`` is the folder the database
     remembers (``storage.blobs_dir``); None uses the remembered one.
+    ``latency`` seconds are waited before each request is handled.
 
     Raises:
         RuntimeError: the routes do not match the spec's operations.
@@ -353,7 +355,10 @@ def create_app(
 
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(RequestContextMiddleware)],
+        middleware=[
+            Middleware(RequestContextMiddleware),
+            *([Middleware(LatencyMiddleware, seconds=latency)] if latency else []),
+        ],
         exception_handlers={HTTPException: _http_error, ApiError: _http_error},
         lifespan=lifespan,
     )

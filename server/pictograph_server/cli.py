@@ -141,6 +141,14 @@ def cli() -> None:
     help="Requests per second allowed per API key; over it, 429 with Retry-After.",
 )
 @click.option(
+    "--latency",
+    type=click.FloatRange(min=0, max=60_000),
+    default=0,
+    help="Milliseconds to wait before answering each request, as a distant "
+    "server would: for trying timeouts and concurrency [default: 0].",
+    metavar="MS",
+)
+@click.option(
     "--bootstrap-key-file",
     type=_Path(dir_okay=False, path_type=Path),
     default=None,
@@ -160,6 +168,7 @@ def serve(
     db_path: Path,
     blobs_dir: Path | None,
     rate_limit: int | None,
+    latency: float,
     bootstrap_key_file: Path | None,
     log_level: str,
     access_log: bool,
@@ -189,7 +198,9 @@ def serve(
     )
     key_file = bootstrap_key_file or db_path.with_name(db_path.name + ".admin-key")
     try:
-        app = create_app(db_path, blobs_dir, rate_limit=rate_limit)
+        app = create_app(
+            db_path, blobs_dir, rate_limit=rate_limit, latency=latency / 1000
+        )
     except BlobsDirError as exc:
         raise _blobs_error(exc) from exc
     except (sqlite3.Error, OSError) as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import secrets
@@ -11,7 +12,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pictograph_server.errors import ApiError, render_error
 
-__all__ = ["RequestContextMiddleware"]
+__all__ = ["LatencyMiddleware", "RequestContextMiddleware"]
 
 logger = logging.getLogger(__name__)
 
@@ -76,3 +77,17 @@ class RequestContextMiddleware:
             if not started:
                 failure = ApiError(500, "The server failed to handle the request.")
                 await render_error(failure)(scope, receive, send_with_id)
+
+
+class LatencyMiddleware:
+    """Waits ``seconds`` before handling each request, as a distant server's
+    round trip would; the event loop serves other requests meanwhile."""
+
+    def __init__(self, app: ASGIApp, seconds: float) -> None:
+        self.app = app
+        self.seconds = seconds
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            await asyncio.sleep(self.seconds)
+        await self.app(scope, receive, send)

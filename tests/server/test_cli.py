@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import socket
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -56,6 +58,8 @@ def test_keys_create_prints_a_working_key_alone(tmp_path: Path, role: str) -> No
         ["keys", "create", "--org", " ", "--role", "owner"],
         ["serve", "--port", "70000"],
         ["serve", "--rate-limit", "0"],
+        ["serve", "--latency", "-5"],
+        ["serve", "--latency", "soon"],
         ["seed", "--org", "acme", "p", "--images", "-1"],
         ["launch"],
         ["serve", "--no-such-option"],
@@ -349,3 +353,14 @@ def test_a_delete_removes_what_seed_stored_without_blobs(
     assert deleted.json()["data"]["images_deleted"] == 2
     assert not (live_server.blobs_dir / project_id).exists()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_latency_delays_each_answer(start_server: Callable[..., LiveServer]) -> None:
+    """``--latency 200``: no answer sooner than 200 ms after its request."""
+    server = start_server("--latency", "200")
+    started = time.monotonic()
+
+    response = httpx.get(server.url + "/openapi.yaml")
+
+    assert response.status_code == 200
+    assert time.monotonic() - started >= 0.2
