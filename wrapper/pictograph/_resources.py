@@ -46,6 +46,7 @@ class _Resource:
         return walk.page()
 
     def _iter(self, walk: Walk[T]) -> Iterator[T]:
+        # SHORTCOMING: no prefetch: reading a page and serving the next never overlap.
         while (call := walk.next_call()) is not None:
             yield from walk.add(self._send(call))
 
