@@ -18,6 +18,10 @@ Interface (other test packages rely on it; keep it stable):
 ``api_key`` (function scope)
     An ``owner`` key for ``org``.
 
+``launch`` (function scope)
+    ``launch_server(folder, *extra_cli_args) -> LiveServer``, for a test that
+    needs the server's folder (restarting on one database); the test stops it.
+
 ``start_server`` (session scope)
     A factory for servers with special options, e.g.
     ``start_server("--rate-limit", "2")``; each is stopped at the end of the
@@ -164,6 +168,13 @@ def start_server() -> Iterator[Callable[..., LiveServer]]:
         finally:
             for server in servers:
                 server.stop()
+
+
+@pytest.fixture
+def launch() -> Callable[..., LiveServer]:
+    """``launch_server`` itself, for a server in a folder of the test's own;
+    the test stops it."""
+    return launch_server
 
 
 @pytest.fixture(scope="session")

@@ -17,6 +17,7 @@ from pictograph_server.storage import Database, utc_now
 
 __all__ = [
     "BOOTSTRAP_ORG",
+    "SEED_LIMITS",
     "SeedError",
     "bootstrap_key",
     "create_key",
@@ -24,6 +25,15 @@ __all__ = [
 ]
 
 BOOTSTRAP_ORG = "local"
+
+# The most one seed adds. A seed is one transaction that holds the database's
+# write lock while it runs, so its size bounds how long the server's writes wait.
+SEED_LIMITS = {
+    "images": 100_000,
+    "annotations": 1_000_000,
+    "exports": 10_000,
+    "models": 10_000,
+}
 
 
 class SeedError(LookupError):
@@ -92,7 +102,7 @@ def seed_project(
             organisation or project, or annotations asked of a project without
             classes.
         BlobsDirError: ``blobs_dir`` is not the folder the database remembers.
-        ValueError: a negative count.
+        ValueError: a negative count, or one over ``SEED_LIMITS``.
     """
     counts = {
         "images": images,
@@ -102,6 +112,13 @@ def seed_project(
     }
     if min(images, annotations_per_image, exports, models) < 0:
         raise ValueError("Counts must not be negative.")
+    for what, count in counts.items():
+        if count > SEED_LIMITS[what]:
+            msg = (
+                f"{count:,} {what} is more than one seed adds "
+                f"(at most {SEED_LIMITS[what]:,}); seed several times."
+            )
+            raise ValueError(msg)
     if not Path(db_path).is_file():
         raise SeedError(
             f"no database at {str(db_path)!r}; "

@@ -44,11 +44,14 @@ from pictograph_server.projects import (
     update_project,
 )
 from pictograph_server.spec import OperationSpec, Spec
-from pictograph_server.storage import Database
+from pictograph_server.storage import Database, DatabaseBusyError
 
 __all__ = ["ServerState", "create_app"]
 
 logger = logging.getLogger(__name__)
+
+# Seconds a client is asked to wait when another process holds the write lock.
+_BUSY_RETRY_AFTER = 1
 
 
 @dataclass
@@ -195,21 +198,38 @@ class _Operation:
         fingerprint = idempotency.fingerprint(
             request.method, request.url.path, body.canonical if body else b""
         )
-        with state.db.transaction() as conn:
-            if key is not None:
-                replay = idempotency.lookup(conn, org_id, key, fingerprint)
-                if replay is not None:
-                    return idempotency.StoredResponse(
-                        replay.status,
-                        {**replay.headers, "Idempotent-Replayed": "true"},
-                        replay.body,
-                    )
-            reply = self.write(conn, call)
-            response = idempotency.StoredResponse(
-                reply.status, reply.headers, json_bytes(reply.data)
+        try:
+            with state.db.transaction() as conn:
+                if key is not None:
+                    replay = idempotency.lookup(conn, org_id, key, fingerprint)
+                    if replay is not None:
+                        return idempotency.StoredResponse(
+                            replay.status,
+                            {**replay.headers, "Idempotent-Replayed": "true"},
+                            replay.body,
+                        )
+                reply = self.write(conn, call)
+                response = idempotency.StoredResponse(
+                    reply.status, reply.headers, json_bytes(reply.data)
+                )
+                if key is not None:
+                    idempotency.store(conn, org_id, key, fingerprint, response)
+        except DatabaseBusyError as exc:
+            # Another process (a long `seed`) holds the write lock: nothing was
+            # written, so the client may simply try again.
+            logger.warning(
+                "%s %s: answered 503, the database is busy: %s",
+                request.method,
+                request.url.path,
+                exc,
             )
-            if key is not None:
-                idempotency.store(conn, org_id, key, fingerprint, response)
+            raise ApiError(
+                503,
+                "The database is busy with another writer; nothing was changed. "
+                f"Retry after {_BUSY_RETRY_AFTER} second.",
+                details={"retry_after": _BUSY_RETRY_AFTER},
+                headers={"Retry-After": str(_BUSY_RETRY_AFTER)},
+            ) from exc
         _remove_files(state.blobs_dir, reply.files)
         return response
 
@@ -311,6 +331,7 @@ def create_app(
     *,
     rate_limit: int | None = None,
     latency: float = 0.0,
+    busy_timeout: float = storage.DEFAULT_BUSY_TIMEOUT,
     spec: Spec | None = None,
 ) -> Starlette:
     """The server as an ASGI app over the database at ``db_path``.
@@ -318,14 +339,15 @@ def create_app(
     The database (and its schema) is opened here, before the app serves, and
     closed when the app shuts down. ``blobs_dir`` is the folder the database
     remembers (``storage.blobs_dir``); None uses the remembered one.
-    ``latency`` seconds are waited before each request is handled.
+    ``latency`` seconds are waited before each request is handled; a write
+    waits ``busy_timeout`` seconds for another process's lock, then is a 503.
 
     Raises:
         RuntimeError: the routes do not match the spec's operations.
         BlobsDirError: ``blobs_dir`` is not the folder the database remembers.
     """
     spec = spec or Spec.load()
-    db = Database(db_path)
+    db = Database(db_path, busy_timeout=busy_timeout)
     try:
         with db.transaction() as conn:
             blobs = storage.blobs_dir(conn, blobs_dir)

@@ -17,7 +17,7 @@ import click
 
 from pictograph_server import admin
 from pictograph_server.auth import ROLES
-from pictograph_server.storage import BlobsDirError
+from pictograph_server.storage import DEFAULT_BUSY_TIMEOUT, BlobsDirError
 
 __all__ = ["ExitCode", "cli", "main"]
 
@@ -149,6 +149,15 @@ def cli() -> None:
     metavar="MS",
 )
 @click.option(
+    "--busy-timeout",
+    type=click.FloatRange(min=0, max=3600),
+    default=DEFAULT_BUSY_TIMEOUT,
+    show_default=True,
+    help="Seconds a write waits while another process (a seed) holds the "
+    "database's write lock; then it is answered 503 with Retry-After.",
+    metavar="SECONDS",
+)
+@click.option(
     "--bootstrap-key-file",
     type=_Path(dir_okay=False, path_type=Path),
     default=None,
@@ -169,6 +178,7 @@ def serve(
     blobs_dir: Path | None,
     rate_limit: int | None,
     latency: float,
+    busy_timeout: float,
     bootstrap_key_file: Path | None,
     log_level: str,
     access_log: bool,
@@ -197,13 +207,26 @@ def serve(
         level=log_level.upper(), format="%(levelname)s %(name)s: %(message)s"
     )
     key_file = bootstrap_key_file or db_path.with_name(db_path.name + ".admin-key")
+    # Bind first: a server that cannot listen leaves no database, key or folder.
+    try:
+        sock = bind(host, port)
+    except OSError as exc:
+        raise CliError(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}", ExitCode.ADDRESS
+        ) from exc
     try:
         app = create_app(
-            db_path, blobs_dir, rate_limit=rate_limit, latency=latency / 1000
+            db_path,
+            blobs_dir,
+            rate_limit=rate_limit,
+            latency=latency / 1000,
+            busy_timeout=busy_timeout,
         )
     except BlobsDirError as exc:
+        sock.close()
         raise _blobs_error(exc) from exc
     except (sqlite3.Error, OSError) as exc:
+        sock.close()
         raise CliError(
             f"cannot open the database or folders: {exc}", ExitCode.STORAGE
         ) from exc
@@ -211,6 +234,7 @@ def serve(
         created = admin.bootstrap_key(app.state.pictograph.db, key_file)
     except FileExistsError as exc:
         app.state.pictograph.db.close()
+        sock.close()
         raise CliError(
             f"the bootstrap key file {str(key_file)!r} already exists; it is "
             "never overwritten: remove it or give another --bootstrap-key-file.",
@@ -218,6 +242,7 @@ def serve(
         ) from exc
     except (sqlite3.Error, OSError) as exc:
         app.state.pictograph.db.close()
+        sock.close()
         raise CliError(
             f"cannot write the bootstrap key file: {exc}", ExitCode.STORAGE
         ) from exc
@@ -227,13 +252,6 @@ def serve(
             f"'{admin.BOOTSTRAP_ORG}' in {key_file}",
             err=True,
         )
-    try:
-        sock = bind(host, port)
-    except OSError as exc:
-        app.state.pictograph.db.close()
-        raise CliError(
-            f"cannot listen on {host}:{port}: {exc.strerror or exc}", ExitCode.ADDRESS
-        ) from exc
 
     def ready(url: str) -> None:
         click.echo(url)
@@ -269,12 +287,31 @@ def keys_create(db_path: Path, org: str, role: str) -> None:
 @_blobs_option
 @click.option("--org", required=True, help="The project's organisation.")
 @click.argument("project")
-@click.option("--images", type=click.IntRange(min=0), default=0, show_default=True)
 @click.option(
-    "--annotations-per-image", type=click.IntRange(min=0), default=0, show_default=True
+    "--images",
+    type=click.IntRange(0, admin.SEED_LIMITS["images"]),
+    default=0,
+    show_default=True,
 )
-@click.option("--exports", type=click.IntRange(min=0), default=0, show_default=True)
-@click.option("--models", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option(
+    "--annotations-per-image",
+    type=click.IntRange(0, admin.SEED_LIMITS["annotations"]),
+    default=0,
+    show_default=True,
+    help=f"At most {admin.SEED_LIMITS['annotations']:,} annotations in all.",
+)
+@click.option(
+    "--exports",
+    type=click.IntRange(0, admin.SEED_LIMITS["exports"]),
+    default=0,
+    show_default=True,
+)
+@click.option(
+    "--models",
+    type=click.IntRange(0, admin.SEED_LIMITS["models"]),
+    default=0,
+    show_default=True,
+)
 def seed(
     db_path: Path,
     blobs_dir: Path | None,
@@ -308,6 +345,8 @@ def seed(
         raise CliError(str(exc), ExitCode.NOT_FOUND) from exc
     except BlobsDirError as exc:
         raise _blobs_error(exc) from exc
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
     except (sqlite3.Error, OSError) as exc:
         raise CliError(
             f"cannot use the database or folders: {exc}", ExitCode.STORAGE

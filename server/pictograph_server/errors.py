@@ -31,6 +31,7 @@ _CODE_FOR_STATUS = {
     422: "validation_error",
     429: "rate_limited",
     500: "internal_error",
+    503: "service_unavailable",
 }
 
 

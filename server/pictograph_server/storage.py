@@ -20,10 +20,22 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-__all__ = ["DEFAULT_BLOBS_DIR", "BlobsDirError", "Database", "blobs_dir", "utc_now"]
+__all__ = [
+    "DEFAULT_BLOBS_DIR",
+    "DEFAULT_BUSY_TIMEOUT",
+    "BlobsDirError",
+    "Database",
+    "DatabaseBusyError",
+    "blobs_dir",
+    "utc_now",
+]
 
 # Where image files go when a database is first used without naming a folder.
 DEFAULT_BLOBS_DIR = Path("pictograph-blobs")
+
+# Seconds a write waits for another process's lock (a CLI seeding) before the
+# server answers 503.
+DEFAULT_BUSY_TIMEOUT = 10.0
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -146,18 +158,33 @@ def blobs_dir(conn: sqlite3.Connection, requested: Path | str | None) -> Path:
     return remembered
 
 
-def connect(path: Path | str) -> sqlite3.Connection:
-    """A connection with the settings every part of the server relies on."""
+class DatabaseBusyError(Exception):
+    """Another connection kept the database locked past ``busy_timeout``."""
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    # SQLITE_BUSY or SQLITE_LOCKED: the lock was not released in time.
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+def connect(
+    path: Path | str, busy_timeout: float = DEFAULT_BUSY_TIMEOUT
+) -> sqlite3.Connection:
+    """A connection with the settings every part of the server relies on.
+
+    ``busy_timeout`` is how many seconds a write waits for another process's
+    lock before it gives up.
+    """
     # isolation_level=None: autocommit, so transactions are exactly the
     # BEGIN ... COMMIT blocks we write; check_same_thread=False because the
     # connection is created on one thread and used on another (never two at once).
     conn = sqlite3.connect(
-        str(path), isolation_level=None, check_same_thread=False, timeout=10.0
+        str(path), isolation_level=None, check_same_thread=False, timeout=busy_timeout
     )
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA foreign_keys=ON")
-    conn.execute("PRAGMA busy_timeout=10000")
     conn.execute("PRAGMA synchronous=NORMAL")
     return conn
 
@@ -165,10 +192,12 @@ def connect(path: Path | str) -> sqlite3.Connection:
 class Database:
     """The server's SQLite database: schema at open, one reader, one writer."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(
+        self, path: Path | str, *, busy_timeout: float = DEFAULT_BUSY_TIMEOUT
+    ) -> None:
         self.path = Path(path)
         self._lock = threading.Lock()
-        self.writer = connect(self.path)
+        self.writer = connect(self.path, busy_timeout)
         # executescript commits first, so it runs outside any transaction;
         # every statement is IF NOT EXISTS, so a second process racing us is fine.
         self.writer.executescript(_SCHEMA)
@@ -181,19 +210,35 @@ class Database:
                 "SELECT value FROM meta WHERE key = 'cursor_secret'"
             ).fetchone()
         self.cursor_secret: bytes = bytes(row["value"])
-        self.reader = connect(self.path)
+        self.reader = connect(self.path, busy_timeout)
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction (``BEGIN IMMEDIATE``): committed, or rolled back."""
+        """One write transaction (``BEGIN IMMEDIATE``): committed, or rolled back.
+
+        Raises:
+            DatabaseBusyError: another process held the write lock for longer
+                than ``busy_timeout``; nothing was written.
+        """
         with self._lock:
-            self.writer.execute("BEGIN IMMEDIATE")
+            try:
+                self.writer.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                if _is_busy(exc):
+                    raise DatabaseBusyError(str(exc)) from exc
+                raise
             try:
                 yield self.writer
             except BaseException:
                 self.writer.execute("ROLLBACK")
                 raise
-            self.writer.execute("COMMIT")
+            try:
+                self.writer.execute("COMMIT")
+            except sqlite3.OperationalError as exc:
+                self.writer.execute("ROLLBACK")
+                if _is_busy(exc):
+                    raise DatabaseBusyError(str(exc)) from exc
+                raise
 
     def close(self) -> None:
         """Close both connections (the WAL is checkpointed by the last one)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import socket
 import sys
 import time
@@ -61,6 +62,19 @@ def test_keys_create_prints_a_working_key_alone(tmp_path: Path, role: str) -> No
         ["serve", "--latency", "-5"],
         ["serve", "--latency", "soon"],
         ["seed", "--org", "acme", "p", "--images", "-1"],
+        ["seed", "--org", "acme", "p", "--images", "100001"],
+        ["seed", "--org", "acme", "p", "--exports", "9223372036854775808"],
+        [
+            "seed",
+            "--org",
+            "acme",
+            "p",
+            "--images",
+            "10",
+            "--annotations-per-image",
+            "200000",
+        ],
+        ["serve", "--busy-timeout", "-1"],
         ["launch"],
         ["serve", "--no-such-option"],
     ],
@@ -124,29 +138,30 @@ def test_serve_on_a_taken_port_is_an_address_error(tmp_path: Path) -> None:
     assert err.splitlines()[-1].startswith(
         f"{ERROR_PREFIX}cannot listen on 127.0.0.1:{port}"
     )
+    assert list(tmp_path.iterdir()) == []  # no database, key file or blobs folder
 
 
-def test_first_start_writes_an_owner_key_file(tmp_path: Path) -> None:
+def test_first_start_writes_an_owner_key_file(
+    tmp_path: Path, launch: Callable[..., LiveServer]
+) -> None:
     """The bootstrap key goes to a 0600 file that stderr names; never on stdout."""
-    db_path = tmp_path / "p.db"
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = str(taken.getsockname()[1])
-        first = run(
-            "serve", "--port", port, "--db", str(db_path), "--blobs", str(tmp_path)
-        )
-        second = run(
-            "serve", "--port", port, "--db", str(db_path), "--blobs", str(tmp_path)
-        )
+    first = launch(tmp_path)
+    first.process.send_signal(signal.SIGTERM)
+    first_out, _ = first.process.communicate(timeout=15)
+    first_err = (tmp_path / "server.log").read_text()
+    second = launch(tmp_path)
+    second.stop()
+    second_err = (tmp_path / "server.log").read_text()
 
-    key_file = tmp_path / "p.db.admin-key"
+    key_file = tmp_path / "admin-key"
     key = key_file.read_text().strip()
     assert key.startswith("pk_test_")
     assert key_file.stat().st_mode & 0o777 == 0o600
-    assert str(key_file) in first[2]
-    assert key not in first[1] + first[2]
-    assert "created an owner API key" not in second[2]
+    assert f"created an owner API key for organisation 'local' in {key_file}" in (
+        first_err
+    )
+    assert key not in first_out + first_err + second_err
+    assert "created an owner API key" not in second_err
 
 
 def test_seed_fills_a_project(tmp_path: Path) -> None:
@@ -185,12 +200,28 @@ def test_help_lists_the_commands() -> None:
     assert "seed" in out
 
 
-def _taken_port() -> socket.socket:
-    """A listening socket: ``serve`` on its port stops after its storage steps."""
-    taken = socket.socket()
-    taken.bind(("127.0.0.1", 0))
-    taken.listen()
-    return taken
+@pytest.fixture
+def no_serving(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """``serve`` runs its storage steps and says it is ready, then returns
+    instead of serving; the list gets the URL it would have served on."""
+    from pictograph_server import runner
+
+    urls: list[str] = []
+
+    def run(
+        app: object,
+        sock: socket.socket,
+        *,
+        on_ready: Callable[[str], None],
+        **_: object,
+    ) -> None:
+        host, port = sock.getsockname()[:2]
+        urls.append(f"http://{host}:{port}")
+        sock.close()
+        on_ready(urls[-1])
+
+    monkeypatch.setattr(runner, "run", run)
+    return urls
 
 
 def test_an_existing_bootstrap_key_file_is_never_overwritten(tmp_path: Path) -> None:
@@ -199,12 +230,11 @@ def test_an_existing_bootstrap_key_file_is_never_overwritten(tmp_path: Path) -> 
     key_file.write_text("mine\n")
     key_file.chmod(0o644)
 
-    with _taken_port() as taken:
-        code, out, err = run(
-            "serve", "--port", str(taken.getsockname()[1]),
-            "--db", str(tmp_path / "p.db"), "--blobs", str(tmp_path / "b"),
-            "--bootstrap-key-file", str(key_file),
-        )  # fmt: skip
+    code, out, err = run(
+        "serve", "--port", "0",
+        "--db", str(tmp_path / "p.db"), "--blobs", str(tmp_path / "b"),
+        "--bootstrap-key-file", str(key_file),
+    )  # fmt: skip
 
     assert (code, out) == (ExitCode.FAILURE, "")
     assert err == (
@@ -301,14 +331,12 @@ def _project_with_a_class(db_path: Path) -> None:
 
 
 def test_the_database_remembers_its_blobs_folder(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_serving: list[str]
 ) -> None:
     """``seed`` follows ``serve``'s --blobs; another folder is refused."""
     monkeypatch.chdir(tmp_path)
     db = str(tmp_path / "p.db")
-    with _taken_port() as taken:
-        served = run("serve", "--port", str(taken.getsockname()[1]), "--db", db,
-                     "--blobs", "dev-blobs")  # fmt: skip
+    served = run("serve", "--port", "0", "--db", db, "--blobs", "dev-blobs")
     _project_with_a_class(tmp_path / "p.db")
 
     seeded = run("seed", "--db", db, "--org", "local", "p", "--images", "2")
@@ -316,7 +344,7 @@ def test_the_database_remembers_its_blobs_folder(
         "seed", "--db", db, "--blobs", "other", "--org", "local", "p", "--images", "1"
     )
 
-    assert served[0] == ExitCode.ADDRESS
+    assert served[:2] == (0, no_serving[0] + "\n")
     assert seeded[:2] == (0, "2 images, 0 annotations, 0 exports, 0 models added.\n")
     assert len(list((tmp_path / "dev-blobs").rglob("*.bin"))) == 2
     assert refused[0] == ExitCode.USAGE

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import httpx
 import pytest
+import stamina
+
+from pictograph import Client
 
 from .conftest import create, error_of, fields_of
 
@@ -369,3 +375,64 @@ def test_dataset_view(api: httpx.Client) -> None:
     assert dataset["class_count"] == 3
     assert dataset["annotation_types"] == ["bbox", "polygon"]
     assert "project_config" not in dataset
+
+
+@pytest.fixture(scope="module")
+def quick_busy(start_server: Callable[..., LiveServer]) -> LiveServer:
+    """A server whose writes wait 0.2 s for another process's lock."""
+    return start_server("--busy-timeout", "0.2")
+
+
+class WriteLock:
+    """The database's write lock, held from another connection as a seed does."""
+
+    def __init__(self, db_path: Path) -> None:
+        self._conn = sqlite3.connect(
+            db_path, isolation_level=None, check_same_thread=False
+        )
+        self._conn.execute("BEGIN IMMEDIATE")
+
+    def release(self) -> None:
+        if self._conn.in_transaction:
+            self._conn.execute("ROLLBACK")
+        self._conn.close()
+
+
+def test_a_write_while_another_process_holds_the_lock_is_a_503(
+    quick_busy: LiveServer, org: str
+) -> None:
+    """A busy database: 503 with Retry-After, nothing applied; reads go on."""
+    headers = {"X-API-Key": quick_busy.create_key(org)}
+    with httpx.Client(base_url=quick_busy.api_url, headers=headers) as api:
+        lock = WriteLock(quick_busy.db_path)
+        try:
+            busy = api.post("/projects", json={"name": "busy"})
+            read = api.get("/projects")
+        finally:
+            lock.release()
+        after = api.post("/projects", json={"name": "busy"})
+
+    assert busy.status_code == 503
+    assert busy.headers["retry-after"] == "1"
+    assert error_of(busy)["code"] == "service_unavailable"
+    assert error_of(busy)["details"] == {"retry_after": 1}
+    assert read.status_code == 200
+    assert read.json()["data"] == []
+    assert after.status_code == 201
+
+
+def test_the_sdk_waits_out_a_busy_database(quick_busy: LiveServer, org: str) -> None:
+    """``create`` during a seed is retried after Retry-After and lands once."""
+    key = quick_busy.create_key(org)
+    lock = WriteLock(quick_busy.db_path)
+    release = threading.Timer(0.5, lock.release)
+    release.start()
+    try:
+        with stamina.set_testing(False), Client(key, base_url=quick_busy.url) as c:
+            project = c.projects.create("after-the-seed")
+            names = [p.name for p in c.projects.iter()]
+    finally:
+        release.join()
+
+    assert project.version == 1
+    assert names == ["after-the-seed"]

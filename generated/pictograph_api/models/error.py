@@ -21,9 +21,9 @@ class Error:
         error (ErrorBody): `code` is one of `bad_request`, `unauthorized`, `forbidden`,
             `not_found`, `method_not_allowed`, `conflict`, `precondition_failed`,
             `payload_too_large`, `unsupported_media_type`, `validation_error`,
-            `idempotency_key_reused`, `rate_limited` or `internal_error`; newer
-            servers may add codes. For `validation_error`, `details.errors` lists
-            each broken rule.
+            `idempotency_key_reused`, `rate_limited`, `internal_error` or
+            `service_unavailable`; newer servers may add codes. For
+            `validation_error`, `details.errors` lists each broken rule.
     """
 
     error: ErrorBody
