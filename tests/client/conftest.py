@@ -69,7 +69,16 @@ class Recorder:
         self.requests: list[httpx.Request] = []
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
+        # A copy, as sent: the SDK masks the key in a request that failed.
+        self.requests.append(
+            httpx.Request(
+                request.method,
+                request.url,
+                headers=request.headers.copy(),
+                content=request.content,
+                extensions=request.extensions,
+            )
+        )
         reply = self.script.pop(0) if len(self.script) > 1 else self.script[0]
         if isinstance(reply, BaseException):
             raise reply

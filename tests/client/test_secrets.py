@@ -24,6 +24,16 @@ SCENARIOS: dict[str, list[httpx.Response | Exception]] = {
     "500 after retries": [
         httpx.Response(500, text=f"<pre>X-API-Key: {API_KEY}</pre>"),
     ],
+    "500 echoing the key in its headers": [
+        httpx.Response(
+            500,
+            json=error_body("internal_error", "Failed."),
+            headers={"X-Request-Id": API_KEY, "X-Echo": f"key={API_KEY}"},
+        )
+    ],
+    "a 201 this version cannot read, echoing the key": [
+        httpx.Response(201, text=f"<p>{API_KEY}</p>", headers={"X-Request-Id": API_KEY})
+    ],
     "connection reset after retries": [httpx.ReadError("Connection reset by peer")],
     "a retry, then success": [
         httpx.ConnectError("refused"),
@@ -47,7 +57,10 @@ def _everything_captured(
         captured += with_locals.format()
         cause = error.__cause__
         while cause is not None:
-            captured += [str(cause), repr(cause)]
+            captured += [str(cause), repr(cause), repr(vars(cause))]
+            if isinstance(cause, httpx.RequestError):
+                # The failed request the chain keeps, headers and all.
+                captured += [repr(cause.request), repr(cause.request.headers)]
             cause = cause.__cause__
     return "\n".join(captured)
 

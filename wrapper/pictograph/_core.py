@@ -26,6 +26,7 @@ from ._exceptions import (
     APITimeoutError,
     InvalidRequestError,
     error_from_response,
+    redact,
     unreadable_success,
 )
 from ._retry import parse_retry_after
@@ -45,6 +46,8 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
+_KEY_HEADER = "X-API-Key"
+_REDACTED = "[redacted]"
 # CONTRACT section 2: the server honours Idempotency-Key on these.
 _MUTATING = frozenset({"POST", "PATCH", "DELETE"})
 # openapi.yaml, IdempotencyKey: 1 to 255 printable ASCII characters, no space.
@@ -61,7 +64,7 @@ class _APIKeyAuth(httpx.Auth):
     def auth_flow(
         self, request: httpx.Request
     ) -> Generator[httpx.Request, httpx.Response]:
-        request.headers["X-API-Key"] = self._key.reveal()
+        request.headers[_KEY_HEADER] = self._key.reveal()
         yield request
 
     def __repr__(self) -> str:
@@ -186,16 +189,31 @@ def parse_success(call: Call, response: httpx.Response) -> Any:
         TypeError,
         ValueError,
     ) as exc:
-        raise _unreadable(call, response) from exc
+        # The reader's frames and a JSONDecodeError's ``doc`` hold the body,
+        # which a server may have echoed the key into: the chained cause keeps
+        # its type and message only (the APIError shows the body, scrubbed).
+        if isinstance(exc, json.JSONDecodeError):
+            exc.doc = ""
+        raise _unreadable(call, response) from exc.with_traceback(None)
 
 
 def _unreadable(call: Call, response: httpx.Response) -> APIError:
     return unreadable_success(
-        response.status_code, response.headers, response.content, str(call)
+        response.status_code,
+        response.headers,
+        response.content,
+        str(call),
+        secrets=_sent_key(response.request),
     )
 
 
+def _sent_key(request: httpx.Request) -> tuple[str, ...]:
+    # An answered request carries the key it was sent with: what to scrub.
+    return (request.headers.get(_KEY_HEADER, ""),)
+
+
 def _error(response: httpx.Response, body: bytes, key: Secret) -> APIError:
+    _hide_key(response.request)
     return error_from_response(
         response.status_code,
         response.headers,
@@ -203,6 +221,20 @@ def _error(response: httpx.Response, body: bytes, key: Secret) -> APIError:
         retry_after=parse_retry_after(response.headers.get("retry-after")),
         secrets=(key.reveal(),),
     )
+
+
+def _hide_key(request: httpx.Request) -> None:
+    """Mask the key in a request that failed, which the exception chain keeps
+    (httpx's repr of headers masks ``Authorization`` only); the request is
+    never sent again, each attempt builds its own."""
+    if _KEY_HEADER in request.headers:
+        request.headers[_KEY_HEADER] = _REDACTED
+
+
+def _hide_request_key(exc: httpx.RequestError) -> None:
+    # A transport may raise without the request attached: then none is kept.
+    with contextlib.suppress(RuntimeError):
+        _hide_key(exc.request)
 
 
 def _read_body(response: httpx.Response) -> bytes:
@@ -279,6 +311,7 @@ def exchange(call: Call, attempt: int) -> Iterator[Exchange]:
     try:
         yield sent
     except httpx.TimeoutException as exc:
+        _hide_request_key(exc)
         _log_attempt(call, attempt, started, type(exc).__name__, None)
         msg = (
             f"{call} got no response within the {call.timeout:g} s timeout "
@@ -286,6 +319,7 @@ def exchange(call: Call, attempt: int) -> Iterator[Exchange]:
         )
         raise APITimeoutError(msg) from exc
     except httpx.RequestError as exc:
+        _hide_request_key(exc)
         _log_attempt(call, attempt, started, type(exc).__name__, None)
         msg = f"{call} failed before a response arrived: {exc or type(exc).__name__}"
         raise APIConnectionError(msg) from exc
@@ -299,5 +333,7 @@ def exchange(call: Call, attempt: int) -> Iterator[Exchange]:
 
     response = sent.response
     if response is not None:
-        request_id = response.headers.get("x-request-id")
+        request_id = redact(
+            response.headers.get("x-request-id"), _sent_key(response.request)
+        )
         _log_attempt(call, attempt, started, response.status_code, request_id)

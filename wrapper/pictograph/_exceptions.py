@@ -304,11 +304,13 @@ def _describe_body(status_text: str, content_type: str, body: bytes) -> str:
     try:
         document = json.loads(text)
     except (ValueError, RecursionError):
-        kind = content_type.split(";")[0].strip() or "an unlabelled"
+        kind = content_type.split(";")[0].strip()
         if "json" in kind:
             what = "a JSON body that is cut off or malformed"
-        else:
+        elif kind:
             what = f"a {kind} body"
+        else:
+            what = "a body of no stated type"
         return f"The server answered {status_text} with {what}: {_snippet(text)!r}"
     if isinstance(document, dict):
         for key in ("message", "detail", "error"):
@@ -371,28 +373,50 @@ def error_from_response(
     return _error_class(status)(
         redact(message, secrets),
         status_code=status,
-        code=code,
+        code=redact(code, secrets),
         details=redact(details, secrets),
-        request_id=headers.get("x-request-id"),
+        request_id=redact(headers.get("x-request-id"), secrets),
         retry_after=retry_after,
-        headers=headers,
+        headers=_redact_headers(headers, secrets),
     )
 
 
+def _redact_headers(
+    headers: Mapping[str, str], secrets: Sequence[str]
+) -> Mapping[str, str]:
+    """*headers* as they are, or, if a value holds a secret, a copy of the
+    same type (case-insensitive for httpx's) with it replaced."""
+    if not any(
+        secret and secret in value for value in headers.values() for secret in secrets
+    ):
+        return headers
+    redacted = [(name, redact(value, secrets)) for name, value in headers.items()]
+    return type(headers)(redacted)  # type: ignore[call-arg]
+
+
 def unreadable_success(
-    status: int, headers: Mapping[str, str], body: bytes, what: str
+    status: int,
+    headers: Mapping[str, str],
+    body: bytes,
+    what: str,
+    *,
+    secrets: Sequence[str] = (),
 ) -> APIError:
     """The exception for a success response whose body the SDK cannot read.
 
-    Not retried: the request may well have taken effect.
+    Not retried: the request may well have taken effect. *secrets* are
+    scrubbed as in ``error_from_response``.
     """
     text = _snippet(body.decode("utf-8", errors="replace")) or "(empty)"
     return APIError(
-        f"The server answered {_status_text(status)} to {what} with a body this "
-        f"version of the SDK cannot read: {text!r}. A newer pictograph release may "
-        "read it.",
+        redact(
+            f"The server answered {_status_text(status)} to {what} with a body "
+            f"this version of the SDK cannot read: {text!r}. A newer pictograph "
+            "release may read it.",
+            secrets,
+        ),
         status_code=status,
         code="unexpected_response",
-        request_id=headers.get("x-request-id"),
-        headers=headers,
+        request_id=redact(headers.get("x-request-id"), secrets),
+        headers=_redact_headers(headers, secrets),
     )
