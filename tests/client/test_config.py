@@ -114,6 +114,12 @@ def test_no_key_anywhere_says_how_to_set_one(client_class: type[Client]) -> None
         ({"base_url": "https://"}, "base_url"),
         ({"base_url": "https://api.pictograph.io/?x=1"}, "base_url"),
         ({"base_url": "http://api.pictograph.io"}, "allow_insecure_http=True"),
+        (
+            {"base_url": "http://api.pictograph.io", "allow_insecure_http": "no"},
+            "allow_insecure_http must be True or False",
+        ),
+        ({"allow_insecure_http": 1}, "allow_insecure_http"),
+        ({"allow_insecure_http": None}, "allow_insecure_http"),
     ],
 )
 def test_bad_arguments_are_refused_naming_them(

@@ -209,6 +209,23 @@ def test_if_version_must_be_an_int(version: object) -> None:
         _update(description="x", if_version=version)
 
 
+@pytest.mark.parametrize("version", [0, -1, 2**63])
+def test_if_version_must_be_a_version(version: int) -> None:
+    with pytest.raises(ValueError, match="if_version must be a project's version"):
+        _update(description="x", if_version=version)
+
+
+@pytest.mark.parametrize("argument", ["classes", "annotation_types"])
+def test_a_set_is_not_a_list(argument: str) -> None:
+    """A set has no order, and a class list's order is kept: refused."""
+    value = {ProjectClass("a")} if argument == "classes" else {"bbox"}
+
+    with pytest.raises(ValidationError) as caught:
+        _update(**{argument: value})
+
+    assert [error.field for error in caught.value.errors] == [argument]
+
+
 def test_timeout_and_idempotency_key_pass_through() -> None:
     call = _update(description="x", timeout=2.5, idempotency_key="key-1")
     get = ops.project_get("p", timeout=1.0)

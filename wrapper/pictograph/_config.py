@@ -170,7 +170,7 @@ def resolve_settings(
     base_url: str | None,
     timeout: float | NotGiven,
     max_retries: int | NotGiven | None,
-    allow_insecure_http: bool,
+    allow_insecure_http: object,
     environ: Mapping[str, str] | None = None,
 ) -> Settings:
     """Settings from the arguments, then the environment, then the defaults.
@@ -181,11 +181,20 @@ def resolve_settings(
     as unset. ``timeout=None`` is refused: timeouts cannot be turned off.
 
     Raises:
-        ConfigurationError: No API key anywhere, or a value that is malformed;
+        ConfigurationError: No API key anywhere, or a value that is malformed
+            (``allow_insecure_http`` that is not a bool among them);
             the message names the argument or variable and the bad value
             (never the key).
     """
     env = os.environ if environ is None else environ
+
+    if not isinstance(allow_insecure_http, bool):
+        # A truthy "no" from a config file must not send the key in the clear.
+        msg = (
+            "allow_insecure_http must be True or False, not "
+            f"{type(allow_insecure_http).__name__} {allow_insecure_http!r}."
+        )
+        raise ConfigurationError(msg)
 
     if api_key is not None:
         key = _check_api_key(api_key, "api_key")

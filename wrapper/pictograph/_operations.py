@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from types import MappingProxyType, ModuleType
 from typing import Any, Generic, TypeVar
 
@@ -111,6 +112,10 @@ def address(name_or_id: object) -> str:
     return name
 
 
+# A version is a SQLite integer on the server: 2**63 - 1 at the most.
+_MAX_VERSION = 2**63 - 1
+
+
 def _if_match(if_version: int | NotGiven) -> dict[str, str]:
     if isinstance(if_version, NotGiven):
         return {}
@@ -120,13 +125,20 @@ def _if_match(if_version: int | NotGiven) -> dict[str, str]:
             f"not {type(if_version).__name__} {if_version!r}."
         )
         raise TypeError(msg)
+    if not 1 <= if_version <= _MAX_VERSION:
+        msg = f"if_version must be a project's version, 1 or more, not {if_version!r}."
+        raise ValueError(msg)
     # RFC 9110 section 8.8.3: an entity tag is a quoted string.
     return {"if_match": f'"{if_version}"'}
 
 
 def _listed(value: object) -> object:
-    """A sequence argument as a JSON array; anything else left for the rules."""
-    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+    """A sequence argument as a JSON array; anything else left for the rules.
+
+    A set is left too: it has no order, and a class list's order is kept."""
+    if isinstance(value, str | bytes | Mapping | AbstractSet) or not isinstance(
+        value, Iterable
+    ):
         return value
     return list(value)
 
