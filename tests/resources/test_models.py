@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
+import pickle
 
 import attrs
 import pytest
@@ -107,3 +109,33 @@ def test_delete_result_reads_as_attributes_and_as_a_mapping() -> None:
     assert result.get("missing") is None
     with pytest.raises(KeyError):
         result["missing"]
+
+
+def _every_model() -> list[object]:
+    project = _project(extra={"owner": {"team": "signs"}})
+    return [
+        project,
+        project.project_config,
+        ProjectClass("car", "polygon", "#f00"),
+        Dataset("i", "n", None, ("bbox",), 2, 3, 4, NOW, NOW, extra={"x": [1]}),
+        DeleteResult("i", "n", 1, 2, 3, 4, extra={"thumbnails_deleted": 5}),
+    ]
+
+
+@pytest.mark.parametrize("model", _every_model(), ids=lambda m: type(m).__name__)
+def test_models_pickle_and_copy_with_their_extra_fields(model: object) -> None:
+    """Process pools, caches and task queues pickle and deep-copy models."""
+    copies = [
+        pickle.loads(pickle.dumps(model)),
+        copy.deepcopy(model),
+        copy.copy(model),
+    ]
+
+    for copied in copies:
+        assert copied == model
+        assert type(copied) is type(model)
+        extra = getattr(model, "extra", None)
+        assert getattr(copied, "extra", None) == extra
+        if extra is not None:
+            with pytest.raises(TypeError):
+                copied.extra["new"] = 1  # type: ignore[attr-defined]

@@ -2,26 +2,57 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator, Mapping
-from types import MappingProxyType
 from typing import Any
 
 import attrs
 
-__all__ = ["Dataset", "DeleteResult", "Project", "ProjectClass", "ProjectConfig"]
+__all__ = [
+    "EMPTY_EXTRA",
+    "Dataset",
+    "DeleteResult",
+    "Extra",
+    "Project",
+    "ProjectClass",
+    "ProjectConfig",
+]
 
-_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+class Extra(Mapping[str, Any]):
+    """Fields a newer server sent that this version does not know: a read-only
+    mapping that, unlike ``types.MappingProxyType``, pickles and deep-copies
+    (process pools, caches and task queues need that of a model)."""
+
+    __slots__ = ("_fields",)
+
+    def __init__(self, fields: Mapping[str, Any] | None = None) -> None:
+        self._fields = dict(fields or {})
+
+    def __getitem__(self, key: str) -> Any:
+        return self._fields[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._fields)
+
+    def __len__(self) -> int:
+        return len(self._fields)
+
+    def __repr__(self) -> str:
+        return f"Extra({self._fields!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Extra, (self._fields,))
+
+
+EMPTY_EXTRA = Extra()
 
 
 def _extra_field() -> Any:
-    # Fields a newer server sends that this version does not know: kept aside,
-    # read-only, and left out of equality and hashing.
-    return attrs.field(default=_EMPTY, repr=False, eq=False, converter=_frozen_mapping)
+    # Kept aside, read-only, and left out of equality and hashing.
+    return attrs.field(default=EMPTY_EXTRA, repr=False, eq=False, converter=_extra)
 
 
-def _frozen_mapping(value: Mapping[str, Any]) -> Mapping[str, Any]:
-    return (
-        value if isinstance(value, MappingProxyType) else MappingProxyType(dict(value))
-    )
+def _extra(value: Mapping[str, Any]) -> Extra:
+    return value if isinstance(value, Extra) else Extra(value)
 
 
 def _short_id(value: str) -> str:

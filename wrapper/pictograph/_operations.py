@@ -13,7 +13,7 @@ import datetime
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from collections.abc import Set as AbstractSet
-from types import MappingProxyType, ModuleType
+from types import ModuleType
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -21,8 +21,10 @@ import attrs
 from pictograph import _rules
 from pictograph._exceptions import ValidationError
 from pictograph._models import (
+    EMPTY_EXTRA,
     Dataset,
     DeleteResult,
+    Extra,
     Project,
     ProjectClass,
     ProjectConfig,
@@ -185,7 +187,6 @@ _PROJECT_KEYS = frozenset(attrs.fields_dict(Project)) - {"extra"}
 _CONFIG_KEYS = frozenset(attrs.fields_dict(ProjectConfig)) - {"extra"}
 _DATASET_KEYS = frozenset(attrs.fields_dict(Dataset)) - {"extra"}
 _DELETE_KEYS = frozenset(attrs.fields_dict(DeleteResult)) - {"extra"}
-_NO_EXTRA: Mapping[str, Any] = MappingProxyType({})
 
 
 def _object(value: object) -> dict[str, Any]:
@@ -236,10 +237,8 @@ def _types(value: object) -> tuple[str, ...]:
 def _extra(data: dict[str, Any], known: frozenset[str]) -> Mapping[str, Any]:
     """The fields a newer server sent beside the ones this version reads."""
     if data.keys() <= known:
-        return _NO_EXTRA
-    return MappingProxyType(
-        {key: value for key, value in data.items() if key not in known}
-    )
+        return EMPTY_EXTRA
+    return Extra({key: value for key, value in data.items() if key not in known})
 
 
 def _class(value: object) -> ProjectClass:
