@@ -12,7 +12,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from pictograph._rules import FieldError
+from pictograph._rules import FieldError, validation_summary
 
 __all__ = ["ApiError", "json_bytes", "render_error", "validation_error"]
 
@@ -66,14 +66,10 @@ class ApiError(Exception):
 
 
 def validation_error(errors: Sequence[FieldError]) -> ApiError:
-    """A 422 ``validation_error`` listing each broken rule with its field."""
-    count = len(errors)
-    noun = "rule" if count == 1 else "rules"
-    return ApiError(
-        422,
-        f"The request breaks {count} {noun}.",
-        details={"errors": [error.as_dict() for error in errors]},
-    )
+    """A 422 ``validation_error`` listing each broken rule with its field
+    (the first ``MAX_LISTED_ERRORS``; the rest counted)."""
+    message, details = validation_summary(errors)
+    return ApiError(422, message, details=details)
 
 
 def json_bytes(value: object) -> bytes:

@@ -130,6 +130,31 @@ def test_five_thousand_and_one_classes_are_refused_by_both(
     assert [e["field"] for e in server] == ["classes"]
 
 
+def test_a_flood_of_broken_rules_is_listed_up_to_a_cap_by_both(
+    client: Client, raw: httpx.Client
+) -> None:
+    """120,000 duplicate types: the first 100 listed, the rest counted, alike."""
+    types = ["bbox"] * 120_001
+    body: Body = {"name": "flood", "annotation_types": types, "classes": []}
+
+    response = raw.post("/projects", json=body)
+    with pytest.raises(ValidationError) as excinfo:
+        _create(client, body)
+
+    server = response.json()["error"]
+    assert response.status_code == 422
+    assert len(response.content) < 20_000
+    assert server["message"] == (
+        "The request breaks 120000 rules. The first 100 are listed."
+    )
+    assert len(server["details"]["errors"]) == 100
+    assert server["details"]["more_errors"] == 119_900
+    error = excinfo.value
+    assert (error.message, error.details) == (server["message"], server["details"])
+    assert str(error).count("annotation_types[") == 10
+    assert "... and 119990 more." in str(error)
+
+
 UPDATES: list[dict[str, Any]] = [
     {"name": " padded"},
     {"name": "a/b", "description": "d" * 4001},

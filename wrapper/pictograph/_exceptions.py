@@ -30,7 +30,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ._rules import FieldError
+from ._rules import FieldError, validation_summary
 
 __all__ = [
     "APIConnectionError",
@@ -195,9 +195,13 @@ class ValidationError(APIError):
 
     def _described(self) -> str:
         listed = [f"{error.field}: {error.message}" for error in self.errors]
+        unlisted = self.details.get("more_errors")
+        more = unlisted if isinstance(unlisted, int) and unlisted > 0 else 0
         if len(listed) > _LISTED_ERRORS:
-            more = len(listed) - _LISTED_ERRORS
-            listed = [*listed[:_LISTED_ERRORS], f"... and {more} more."]
+            more += len(listed) - _LISTED_ERRORS
+            listed = listed[:_LISTED_ERRORS]
+        if more:
+            listed.append(f"... and {more} more.")
         return " ".join([self.message, *listed])
 
     @property
@@ -219,13 +223,8 @@ class ValidationError(APIError):
         ``status_code`` is None and ``code`` is ``"validation_error"``;
         ``str()`` names each field, as for the server's 422.
         """
-        count = len(errors)
-        return cls(
-            f"The request breaks {count} rule{'' if count == 1 else 's'}.",
-            status_code=None,
-            code="validation_error",
-            details={"errors": [error.as_dict() for error in errors]},
-        )
+        message, details = validation_summary(errors)
+        return cls(message, status_code=None, code="validation_error", details=details)
 
 
 class RateLimitError(APIError):

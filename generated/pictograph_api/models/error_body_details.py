@@ -20,10 +20,12 @@ class ErrorBodyDetails:
     """Facts about the error; their keys depend on `code`.
 
     Attributes:
-        errors (list[FieldError] | Unset):
+        errors (list[FieldError] | Unset): Each broken rule, the first 100 of them.
+        more_errors (int | Unset): How many broken rules `errors` leaves out; absent when none.
     """
 
     errors: list[FieldError] | Unset = UNSET
+    more_errors: int | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -34,11 +36,15 @@ class ErrorBodyDetails:
                 errors_item = errors_item_data.to_dict()
                 errors.append(errors_item)
 
+        more_errors = self.more_errors
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
         if errors is not UNSET:
             field_dict["errors"] = errors
+        if more_errors is not UNSET:
+            field_dict["more_errors"] = more_errors
 
         return field_dict
 
@@ -56,8 +62,11 @@ class ErrorBodyDetails:
 
                 errors.append(errors_item)
 
+        more_errors = d.pop("more_errors", UNSET)
+
         error_body_details = cls(
             errors=errors,
+            more_errors=more_errors,
         )
 
         error_body_details.additional_properties = d
