@@ -15,6 +15,7 @@ from typing import Any, NoReturn
 
 import click
 
+from pictograph._rules import check_name
 from pictograph_server import admin
 from pictograph_server.auth import ROLES
 from pictograph_server.storage import DEFAULT_BUSY_TIMEOUT, BlobsDirError
@@ -271,8 +272,11 @@ def keys() -> None:
 @click.option("--role", type=click.Choice(ROLES), required=True, help="The key's role.")
 def keys_create(db_path: Path, org: str, role: str) -> None:
     """Create an API key and print it, alone, on stdout (shown only this once)."""
-    if not org.strip():
-        raise click.BadParameter("must not be empty.", param_hint="'--org'")
+    # An organisation's name follows the rules of a project's (CONTRACT 4).
+    if errors := check_name(org, "--org"):
+        raise click.BadParameter(
+            " ".join(error.message for error in errors), param_hint="'--org'"
+        )
     try:
         key = admin.create_key(db_path, org, role)
     except (sqlite3.Error, OSError) as exc:

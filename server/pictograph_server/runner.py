@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import copy
+import logging
 import socket
 from collections.abc import Callable
+from typing import Any
 
 import uvicorn
+import uvicorn.config
 from starlette.applications import Starlette
 
 __all__ = ["bind", "run"]
@@ -56,12 +60,17 @@ def run(
     """
     config = uvicorn.Config(
         app,
+        log_config=_log_config(),
         log_level=log_level,
         access_log=access_log,
         lifespan="on",
         server_header=False,
         timeout_graceful_shutdown=5,
     )
+    if access_log:
+        # uvicorn gives its access logger --log-level (warning by default),
+        # which would hide every line the flag asked for.
+        logging.getLogger("uvicorn.access").setLevel(logging.INFO)
     server = uvicorn.Server(config)
 
     async def serve() -> None:
@@ -76,3 +85,11 @@ def run(
         asyncio.run(serve())
     finally:
         sock.close()
+
+
+def _log_config() -> dict[str, Any]:
+    """uvicorn's logging, with the access log on stderr as well: stdout carries
+    only the URL line, for scripts that read it."""
+    config: dict[str, Any] = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    config["handlers"]["access"]["stream"] = "ext://sys.stderr"
+    return config

@@ -57,6 +57,8 @@ def test_keys_create_prints_a_working_key_alone(tmp_path: Path, role: str) -> No
         ["keys", "create", "--org", "acme", "--role", "boss"],
         ["keys", "create", "--role", "owner"],
         ["keys", "create", "--org", " ", "--role", "owner"],
+        ["keys", "create", "--org", "a/b", "--role", "owner"],
+        ["keys", "create", "--org", "acme\x07", "--role", "owner"],
         ["serve", "--port", "70000"],
         ["serve", "--rate-limit", "0"],
         ["serve", "--latency", "-5"],
@@ -392,3 +394,16 @@ def test_latency_delays_each_answer(start_server: Callable[..., LiveServer]) -> 
 
     assert response.status_code == 200
     assert time.monotonic() - started >= 0.2
+
+
+def test_the_access_log_goes_to_stderr(
+    tmp_path: Path, launch: Callable[..., LiveServer]
+) -> None:
+    """stdout holds the URL line alone, with --access-log too."""
+    server = launch(tmp_path, "--access-log")
+    httpx.get(server.url + "/openapi.yaml")
+    server.process.send_signal(signal.SIGTERM)
+    rest_of_stdout, _ = server.process.communicate(timeout=15)
+
+    assert rest_of_stdout == ""
+    assert '"GET /openapi.yaml HTTP/1.1" 200' in (tmp_path / "server.log").read_text()

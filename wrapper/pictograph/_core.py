@@ -77,6 +77,8 @@ def http_options(settings: Settings) -> dict[str, Any]:
         "base_url": settings.base_url,
         "auth": _APIKeyAuth(settings.api_key),
         "headers": {"User-Agent": user_agent(), "Accept": "application/json"},
+        # SHORTCOMING: httpx bounds each phase and each read, not the whole
+        # attempt: a server that trickles its answer can hold a call longer.
         "timeout": httpx.Timeout(settings.timeout),
         # CONTRACT section 2: the API never redirects; following one could act
         # on another project, so a 3xx is an error like any other.
@@ -289,6 +291,16 @@ class Exchange:
         return response
 
 
+# What each of httpx's timeouts ran out on. httpx applies the timeout to
+# each phase, and to each read of the answer, not to the attempt as a whole.
+_TIMED_OUT: dict[type[httpx.TimeoutException], str] = {
+    httpx.ConnectTimeout: "connecting",
+    httpx.WriteTimeout: "sending the request",
+    httpx.ReadTimeout: "waiting for the answer",
+    httpx.PoolTimeout: "waiting for a free connection",
+}
+
+
 def _log_attempt(
     call: Call, attempt: int, started: float, outcome: object, request_id: object
 ) -> None:
@@ -313,15 +325,16 @@ def exchange(call: Call, attempt: int) -> Iterator[Exchange]:
     except httpx.TimeoutException as exc:
         _hide_request_key(exc)
         _log_attempt(call, attempt, started, type(exc).__name__, None)
+        waited = _TIMED_OUT.get(type(exc), "waiting")
         msg = (
-            f"{call} got no response within the {call.timeout:g} s timeout "
-            f"({type(exc).__name__})."
+            f"{call} timed out: {waited} took longer than the "
+            f"{call.timeout:g} s timeout ({type(exc).__name__})."
         )
         raise APITimeoutError(msg) from exc
     except httpx.RequestError as exc:
         _hide_request_key(exc)
         _log_attempt(call, attempt, started, type(exc).__name__, None)
-        msg = f"{call} failed before a response arrived: {exc or type(exc).__name__}"
+        msg = f"{call} got no complete response: {exc or type(exc).__name__}"
         raise APIConnectionError(msg) from exc
     except (httpx.InvalidURL, httpx.CookieConflict, UnicodeEncodeError) as exc:
         # Raised while httpx builds the request, before anything is sent.
