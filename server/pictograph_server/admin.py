@@ -171,6 +171,14 @@ def seed_project(
                         " VALUES (?, ?, ?, ?)",
                         (row["seq"], image_id, name_key(cls["name"]), cls["type"]),
                     )
+            if images:
+                # The project's counts change, so its version (its ETag) does
+                # too: an If-Match read before the seed no longer matches.
+                conn.execute(
+                    "UPDATE projects SET version = version + 1, updated_at = ?"
+                    " WHERE seq = ?",
+                    (now, row["seq"]),
+                )
             conn.executemany(
                 "INSERT INTO exports (project_seq, created_at) VALUES (?, ?)",
                 [(row["seq"], now)] * exports,

@@ -83,6 +83,12 @@ class Reply:
     files: list[str] = field(default_factory=list)
 
 
+# Past this many bytes of items, a page ends before its `limit` (openapi.yaml,
+# parameter Limit): a page's body stays near this size, however large the
+# projects' class lists are.
+PAGE_BYTES = 8 * 1024 * 1024
+
+
 def _etag(row: sqlite3.Row) -> dict[str, str]:
     return {"ETag": f'"{row["version"]}"'}
 
@@ -94,16 +100,31 @@ def _page(state: ServerState, call: Call, to_bytes: Callable[[Any], bytes]) -> R
     after = (
         0 if cursor is None else decode_cursor(state.db.cursor_secret, org_id, cursor)
     )
-    rows, has_more = list_projects(state.db.reader, org_id, after, limit)
+    rows = list_projects(state.db.reader, org_id, after, limit)
+    items: list[bytes] = []
+    size = 0
+    has_more = False
+    for row in rows:
+        # A page ends at `limit` items, or early once it holds PAGE_BYTES:
+        # a thousand projects of 5,000 classes would make a 1 GB body.
+        if len(items) == limit or size >= PAGE_BYTES:
+            has_more = True
+            break
+        items.append(to_bytes(row))
+        size += len(items[-1])
+        after = row["seq"]
+    rows.close()
     next_cursor = (
-        encode_cursor(state.db.cursor_secret, org_id, rows[-1]["seq"])
-        if has_more
-        else None
+        encode_cursor(state.db.cursor_secret, org_id, after) if has_more else None
     )
     pagination = {"limit": limit, "has_more": has_more, "next_cursor": next_cursor}
-    items = b",".join(to_bytes(row) for row in rows)
     return Reply(
-        200, b'{"data":[' + items + b'],"pagination":' + json_bytes(pagination) + b"}"
+        200,
+        b'{"data":['
+        + b",".join(items)
+        + b'],"pagination":'
+        + json_bytes(pagination)
+        + b"}",
     )
 
 
@@ -172,7 +193,8 @@ class _Operation:
     rules: Callable[[Mapping[str, Any]], list[FieldError]] = _no_rules
 
     async def __call__(self, state: ServerState, request: Request) -> Response:
-        keys = request.headers.getlist("x-api-key")
+        # RFC 9110 section 5.5: whitespace around a field value is not part of it.
+        keys = [key.strip(" \t") for key in request.headers.getlist("x-api-key")]
         principal = authenticate(state.db.reader, keys)
         if state.limiter is not None:
             state.limiter.check(principal.key_id)
@@ -208,7 +230,10 @@ class _Operation:
                             {**replay.headers, "Idempotent-Replayed": "true"},
                             replay.body,
                         )
-                reply = self.write(conn, call)
+                if key is None:
+                    reply = self.write(conn, call)
+                else:
+                    reply = _outcome(self.write, conn, call)
                 response = idempotency.StoredResponse(
                     reply.status, reply.headers, json_bytes(reply.data)
                 )
@@ -232,6 +257,23 @@ class _Operation:
             ) from exc
         _remove_files(state.blobs_dir, reply.files)
         return response
+
+
+def _outcome(write: Callable[[Any, Call], Reply], conn: Any, call: Call) -> Reply:
+    """A write's answer, its own errors included, for an idempotency key.
+
+    An error of the operation itself (404, 409, 412, or a 422 from the
+    project's state) is stored like a success, so a retry with the key gets
+    the same answer (CONTRACT section 2); whatever it wrote is undone first.
+    """
+    conn.execute("SAVEPOINT operation")
+    try:
+        reply = write(conn, call)
+    except ApiError as error:
+        conn.execute("ROLLBACK TO operation")
+        reply = Reply(error.status, error.body(), error.headers)
+    conn.execute("RELEASE operation")
+    return reply
 
 
 def _remove_files(blobs_dir: Path, files: list[str]) -> None:

@@ -4,8 +4,10 @@ A response is stored in the same transaction as the change it reports, so a
 retry either finds it (and gets it replayed) or finds nothing changed. Since
 every write transaction is serialised, two concurrent requests with one key
 cannot both run the operation: the second one waits, then replays.
-Only successful responses are stored: an error changed nothing, so running
-the request again is harmless and may well succeed.
+What is stored is the outcome of the operation: a success, or an error of
+the operation itself (404, 409, 412, a 422 from the project's state), so a
+retry never gets a different answer. A request refused before it ran (bad
+body, key or role, 429, 5xx) stores nothing and may be retried with its key.
 """
 
 from __future__ import annotations
@@ -67,6 +69,7 @@ def lookup(
             "This Idempotency-Key was already used for a different request; "
             "use a new key for each new request.",
             code="idempotency_key_reused",
+            details={"field": "Idempotency-Key"},
         )
     return StoredResponse(row["status"], json.loads(row["headers"]), bytes(row["body"]))
 

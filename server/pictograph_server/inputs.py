@@ -30,6 +30,7 @@ _INTEGER = re.compile(r"[+-]?[0-9]{1,30}")
 # the interpreter's recursion limit keeps every later step that recurses (the
 # schema check, repr in its messages, json.dumps) from meeting RecursionError.
 MAX_BODY_DEPTH = 32
+_MAX_INT_DIGITS = 4000
 
 
 def read_params(op: OperationSpec, request: Request) -> dict[str, Any]:
@@ -53,6 +54,9 @@ def read_params(op: OperationSpec, request: Request) -> dict[str, Any]:
             raw = request.query_params.get(param.name)
         elif param.location == "header":
             raw = request.headers.get(param.name)
+            if raw is not None:
+                # RFC 9110 section 5.5: surrounding whitespace is not the value.
+                raw = raw.strip(" \t")
         else:
             raw = request.path_params.get(param.name)
         if raw is None:
@@ -85,6 +89,12 @@ class Body:
 
 def _reject_constant(name: str) -> None:
     raise ValueError(f"{name} is not JSON")
+
+
+def _parse_int(text: str) -> int | float:
+    # Python refuses to convert integers of more than 4,300 digits; no field
+    # takes one, so it is kept as a float and the rules name the field (422).
+    return int(text) if len(text) <= _MAX_INT_DIGITS else float(text)
 
 
 class _Repeated(dict[str, Any]):
@@ -166,7 +176,10 @@ async def read_body(request: Request) -> Body:
         raise ApiError(400, "The request body is not valid UTF-8.") from exc
     try:
         value = json.loads(
-            text, parse_constant=_reject_constant, object_pairs_hook=_pairs_to_dict
+            text,
+            parse_constant=_reject_constant,
+            parse_int=_parse_int,
+            object_pairs_hook=_pairs_to_dict,
         )
     except RecursionError as exc:
         raise _too_deep() from exc

@@ -86,15 +86,14 @@ def get_project(conn: sqlite3.Connection, org_id: int, ref: str) -> sqlite3.Row:
 
 def list_projects(
     conn: sqlite3.Connection, org_id: int, after_seq: int, limit: int
-) -> tuple[list[sqlite3.Row], bool]:
-    """One page in creation order after ``after_seq``, and whether more follow."""
-    # One row more than asked tells whether another page exists, so has_more
-    # is never true in front of an empty page.
-    rows = conn.execute(
+) -> sqlite3.Cursor:
+    """Up to ``limit`` + 1 projects in creation order after ``after_seq``, read
+    as they are iterated (the one more tells whether another page exists, so
+    has_more is never true in front of an empty page)."""
+    return conn.execute(
         f"{_SELECT} WHERE p.org_id = ? AND p.seq > ? ORDER BY p.seq LIMIT ?",
         (org_id, after_seq, limit + 1),
-    ).fetchall()
-    return rows[:limit], len(rows) > limit
+    )
 
 
 def project_json(row: sqlite3.Row) -> dict[str, Any]:

@@ -185,7 +185,7 @@ def _message(error: jsonschema.ValidationError) -> str:
         "maxItems": f"must hold at most {limit} items.",
         "minItems": f"must hold at least {limit} items.",
         "uniqueItems": "must not repeat an item.",
-        "pattern": "has a form the spec does not allow.",
+        "pattern": f"must match the pattern {limit!r}.",
         "minimum": f"must be at least {limit}.",
         "maximum": f"must be at most {limit}.",
         "enum": f"must be one of {_listed(limit)}.",

@@ -500,6 +500,44 @@ def test_a_body_nested_up_to_the_cap_is_judged_by_the_rules(api: httpx.Client) -
     assert fields_of(response) == ["name"]
 
 
+def test_an_integer_too_long_for_python_is_422_for_its_field(
+    api: httpx.Client,
+) -> None:
+    """Valid JSON, so no 400 about Python's digit limit: the field is named."""
+    body = b'{"name": ' + b"7" * 5000 + b"}"
+
+    response = api.post("/projects", content=body, headers=JSON)
+
+    assert fields_of(response) == ["name"]
+    assert "sys." not in response.text
+
+
+def test_whitespace_around_header_values_is_not_part_of_them(
+    live_server: LiveServer, api_key: str
+) -> None:
+    """RFC 9110 section 5.5: ``X-API-Key`` and ``If-Match`` with trailing blanks
+    (sent with http.client: httpx refuses to send them)."""
+    connection = http.client.HTTPConnection(
+        live_server.url.removeprefix("http://"), timeout=30
+    )
+    headers = {"X-API-Key": api_key + "  \t", "Content-Type": "application/json"}
+
+    statuses = []
+    for method, path, body, extra in [
+        ("POST", "/projects", b'{"name": "padded"}', {}),
+        ("PATCH", "/projects/padded", b'{"description": "d"}', {"If-Match": '"1" '}),
+    ]:
+        connection.request(
+            method, "/api/v1/developer" + path, body, {**headers, **extra}
+        )
+        response = connection.getresponse()
+        response.read()
+        statuses.append(response.status)
+    connection.close()
+
+    assert statuses == [201, 200]
+
+
 def test_more_than_one_api_key_header_is_401(
     live_server: LiveServer, api_key: str
 ) -> None:

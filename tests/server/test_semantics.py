@@ -7,7 +7,7 @@ import threading
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import httpx
@@ -250,6 +250,65 @@ def test_idempotency_key_reused_for_another_request(api: httpx.Client) -> None:
     assert error_of(response)["code"] == "idempotency_key_reused"
 
 
+def test_an_error_of_the_operation_is_replayed_too(api: httpx.Client) -> None:
+    """A 409 stored under a key stays the answer, even once the name is free."""
+    create(api, "taken")
+    headers = {"Idempotency-Key": "create-taken"}
+    first = api.post("/projects", json={"name": "taken"}, headers=headers)
+    api.delete("/projects/taken")
+
+    retry = api.post("/projects", json={"name": "taken"}, headers=headers)
+    other = api.post("/projects", json={"name": "other"}, headers=headers)
+
+    assert first.status_code == retry.status_code == 409
+    assert retry.headers["idempotent-replayed"] == "true"
+    assert retry.json() == first.json()
+    assert api.get("/projects/taken").status_code == 404
+    assert error_of(other)["code"] == "idempotency_key_reused"
+    assert error_of(other)["details"] == {"field": "Idempotency-Key"}
+
+
+def test_a_request_refused_before_it_ran_stores_nothing(api: httpx.Client) -> None:
+    """A broken rule (422) is not an outcome: the key is still free to use."""
+    headers = {"Idempotency-Key": "fix-and-retry"}
+    refused = api.post("/projects", json={"name": "a/b"}, headers=headers)
+
+    fixed = api.post("/projects", json={"name": "a-b"}, headers=headers)
+
+    assert fields_of(refused) == ["name"]
+    assert fixed.status_code == 201
+    assert "idempotent-replayed" not in fixed.headers
+
+
+def test_a_failed_update_under_a_key_changes_nothing(api: httpx.Client) -> None:
+    """A 412 is stored, and whatever the update had begun is undone."""
+    create(api, "guarded", classes=CLASSES[:1])
+    headers = {"Idempotency-Key": "stale-update", "If-Match": '"7"'}
+    body = {"description": "new", "classes": CLASSES[1:]}
+
+    first = api.patch("/projects/guarded", json=body, headers=headers)
+    retry = api.patch("/projects/guarded", json=body, headers=headers)
+
+    assert first.status_code == retry.status_code == 412
+    assert retry.headers["etag"] == '"1"'
+    project = api.get("/projects/guarded").json()["data"]
+    assert (project["version"], project["description"]) == (1, None)
+    assert [c["name"] for c in project["project_config"]["classes"]] == ["stop"]
+
+
+def test_seeding_images_changes_the_version(
+    api: httpx.Client, live_server: LiveServer, org: str
+) -> None:
+    """New images change the counts, so an ``If-Match`` read before is stale."""
+    create(api, "grows", classes=CLASSES[:1])
+    live_server.seed(org, "grows", images=2, annotations_per_image=1)
+
+    stale = api.delete("/projects/grows", headers={"If-Match": '"1"'})
+
+    assert api.get("/projects/grows").headers["etag"] == '"2"'
+    assert stale.status_code == 412
+
+
 def test_idempotency_keys_are_per_organisation(
     api: httpx.Client, live_server: LiveServer
 ) -> None:
@@ -333,6 +392,29 @@ def test_pagination_walks_in_creation_order(api: httpx.Client) -> None:
 
     assert seen == names
     assert pages == 3
+
+
+def test_a_page_of_large_projects_ends_early(api: httpx.Client) -> None:
+    """Past about 8 MiB a page ends before its limit, and the walk goes on."""
+    classes = [{"name": f"{i:04d}-" + "c" * 110, "type": "bbox"} for i in range(5000)]
+    for n in range(14):
+        create(api, f"big-{n}", classes=classes)
+
+    names: list[str] = []
+    sizes: list[int] = []
+    params: dict[str, Any] = {"limit": 1000}
+    while True:
+        response = api.get("/projects", params=params)
+        page = response.json()
+        names += [p["name"] for p in page["data"]]
+        sizes.append(len(response.content))
+        if not page["pagination"]["has_more"]:
+            break
+        params["cursor"] = page["pagination"]["next_cursor"]
+
+    assert names == [f"big-{n}" for n in range(14)]
+    assert len(sizes) == 2
+    assert max(sizes) < 10 * 1024 * 1024
 
 
 def test_exact_page_has_no_more(api: httpx.Client) -> None:
