@@ -106,6 +106,8 @@ def test_no_key_anywhere_says_how_to_set_one(client_class: type[Client]) -> None
         ({"timeout": float("inf")}, "timeout"),
         ({"timeout": "30"}, "timeout"),
         ({"timeout": True}, "timeout"),
+        ({"timeout": 1e10}, "timeout must be at most 86,400 seconds"),
+        ({"base_url": "http://127.0.0.1:99999"}, "base_url has a port"),
         ({"max_retries": -1}, "max_retries"),
         ({"max_retries": 1.5}, "max_retries"),
         ({"base_url": "api.pictograph.io"}, "base_url"),
@@ -139,6 +141,7 @@ def test_bad_arguments_are_refused_naming_them(
         ("PICTOGRAPH_TIMEOUT", "soon"),
         ("PICTOGRAPH_TIMEOUT", "-3"),
         ("PICTOGRAPH_TIMEOUT", "nan"),
+        ("PICTOGRAPH_TIMEOUT", "1e300"),
         ("PICTOGRAPH_MAX_RETRIES", "three"),
         ("PICTOGRAPH_MAX_RETRIES", "-1"),
         ("PICTOGRAPH_MAX_RETRIES", "2.0"),
@@ -240,7 +243,7 @@ def test_a_call_can_set_its_own_timeout(send: Send) -> None:
     assert set(timeout.values()) == {0.5}
 
 
-@pytest.mark.parametrize("timeout", [None, 0, -1.0, float("nan")])
+@pytest.mark.parametrize("timeout", [None, 0, -1.0, float("nan"), 1e300])
 def test_a_bad_call_timeout_is_refused_before_sending(
     send: Send, timeout: object
 ) -> None:

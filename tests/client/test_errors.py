@@ -244,6 +244,15 @@ def test_a_success_the_sdk_cannot_read_raises_instead_of_returning_none(
     assert caught.value.status_code == response.status_code
 
 
+def test_a_success_of_markup_alone_shows_the_markup(send: Send) -> None:
+    """Tags are dropped from the message, unless nothing else is left."""
+    with pytest.raises(APIError) as caught:
+        send(Recorder(httpx.Response(200, text="<html>")), get_project, project="p")
+
+    assert "'<html>'" in str(caught.value)
+    assert "(empty)" not in str(caught.value)
+
+
 def test_a_success_returns_the_decoded_body(send: Send) -> None:
     result = send(
         Recorder(httpx.Response(200, json=project_body("cars"))),

@@ -114,7 +114,8 @@ def test_a_page_with_wrong_field_types_is_an_unexpected_response(
         (lambda projects: projects.delete("x\udcff"), "name_or_id"),
         (lambda projects: projects.update("\ud800", description="x"), "name_or_id"),
         (lambda projects: projects.get("a" * 70_000), "name_or_id"),
-        (lambda projects: projects.get("é" * 121), "name_or_id"),
+        (lambda projects: projects.get("é" * 361), "name_or_id"),
+        (lambda projects: projects.get("ss" * 181), "name_or_id"),
         (lambda projects: projects.list(cursor="\ud800"), "cursor"),
         (lambda projects: projects.list(cursor="A" * 70_000), "cursor"),
         (lambda projects: projects.list(cursor="A" * 513), "cursor"),
@@ -140,9 +141,12 @@ def test_the_longest_name_and_cursor_still_go_out(kind: str) -> None:
     with pytest.raises(APIError):
         _run(kind, recorder, lambda projects: projects.get("é" * 120))
     with pytest.raises(APIError):
+        # Case-folded, "ß" * 120 is "ss" * 120: a name this long can match.
+        _run(kind, recorder, lambda projects: projects.get("SS" * 120))
+    with pytest.raises(APIError):
         _run(kind, recorder, lambda projects: projects.list(cursor="A" * 512))
 
-    assert len(recorder.requests) == 2
+    assert len(recorder.requests) == 3
 
 
 @pytest.mark.parametrize(

@@ -97,6 +97,17 @@ def test_more_pages_without_a_cursor_raises() -> None:
         list(Projects(core).iter(page_size=5))
 
 
+def test_empty_pages_that_promise_more_raise_instead_of_looping() -> None:
+    """A fresh cursor each time, but never an item: stop at the first."""
+    core = FakeCore(
+        0, cursor_for=lambda end: f"c{len(core.calls)}", has_more_for=lambda end: True
+    )
+
+    with pytest.raises(PaginationError, match="empty page"):
+        list(Projects(core).iter(page_size=10))
+    assert len(core.calls) == 1
+
+
 def test_pagination_error_is_a_pictograph_error() -> None:
     from pictograph._exceptions import PictographError
 

@@ -170,6 +170,15 @@ def test_nfd_and_nfc_spellings_are_the_same_name(client: Client) -> None:
     assert client.projects.delete(nfd).name == created.name
 
 
+def test_a_name_longer_when_case_folded_is_still_found(client: Client) -> None:
+    """``"SS" * 120`` is 240 characters, and the name of ``"ß" * 120``."""
+    created = client.projects.create("\u00df" * 120)
+
+    assert client.projects.get("SS" * 120).id == created.id
+    assert client.projects.update("ss" * 120, description="x").version == 2
+    assert client.projects.delete("Ss" * 120).id == created.id
+
+
 @pytest.mark.anyio
 async def test_async_case_folded_names_find_the_project(
     async_client: AsyncClient,

@@ -52,6 +52,10 @@ class Secret:
     __str__ = __repr__
 
 
+MAX_TIMEOUT = 24 * 60 * 60
+"""The longest timeout taken, in seconds."""
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """A client's resolved, checked settings."""
@@ -90,6 +94,10 @@ def check_timeout(
             "timeouts cannot be turned off."
         )
         raise error(msg)
+    if value > MAX_TIMEOUT:
+        # Far past this, the socket layer cannot represent the deadline.
+        msg = f"{source} must be at most {MAX_TIMEOUT:,} seconds (a day), not {shown}."
+        raise error(msg)
     return float(value)
 
 
@@ -120,6 +128,11 @@ def _check_base_url(value: object, source: str, allow_insecure_http: bool) -> st
             f"{DEFAULT_BASE_URL!r}, not {value!r}."
         )
         raise ConfigurationError(msg)
+    try:
+        parts.port  # noqa: B018 (urlsplit checks the port only when asked)
+    except ValueError:
+        msg = f"{source} has a port that is not 0 to 65535: {value!r}."
+        raise ConfigurationError(msg) from None
     if parts.username is not None or parts.password is not None:
         # Not echoed: the URL holds credentials.
         msg = f"{source} must not contain a user name or password; use api_key."

@@ -406,12 +406,14 @@ def unreadable_success(
     Not retried: the request may well have taken effect. *secrets* are
     scrubbed as in ``error_from_response``.
     """
-    text = _snippet(body.decode("utf-8", errors="replace")) or "(empty)"
+    decoded = body.decode("utf-8", errors="replace")
+    # Markup alone (``<html>``) is shown as it is, rather than as nothing.
+    text = _snippet(decoded) or " ".join(decoded.split())[:_SNIPPET_LENGTH]
     return APIError(
         redact(
             f"The server answered {_status_text(status)} to {what} with a body "
-            f"this version of the SDK cannot read: {text!r}. A newer pictograph "
-            "release may read it.",
+            f"this version of the SDK cannot read: {text or '(empty)'!r}. A newer "
+            "pictograph release may read it.",
             secrets,
         ),
         status_code=status,

@@ -82,6 +82,10 @@ class Call(Generic[R]):
 # --- Arguments ---------------------------------------------------------------
 
 
+# Case folding turns one character into at most three (Unicode CaseFolding.txt).
+_LONGEST_KEY = 3 * _rules.MAX_NAME_LENGTH
+
+
 def address(name_or_id: object) -> str:
     """The path form of a project's name (NFC, as stored) or id."""
     if isinstance(name_or_id, uuid.UUID):
@@ -104,8 +108,9 @@ def address(name_or_id: object) -> str:
         # so no project can have them as a name.
         msg = f"name_or_id must be a project's name or id, not {name_or_id!r}."
         raise ValueError(msg)
-    if len(name) > _rules.MAX_NAME_LENGTH:
-        # An id is 36 characters, so this is a name, and none is this long.
+    if len(name) > _LONGEST_KEY and len(_rules.name_key(name)) > _LONGEST_KEY:
+        # Names are looked up case-folded, which can lengthen them ("ß" is
+        # "ss"), so "SS" * 120 finds "ß" * 120; past this, nothing is found.
         msg = (
             f"name_or_id is {len(name)} characters long, but no project name is "
             f"longer than {_rules.MAX_NAME_LENGTH} characters: {name[:40]!r}…"

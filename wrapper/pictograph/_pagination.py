@@ -138,6 +138,12 @@ class PageWalk(Generic[T, C]):
             self._done = True
             return page.items
 
+        if not page.items:
+            msg = (
+                "The server sent an empty page and said more items follow; "
+                "stopping instead of fetching empty pages without end."
+            )
+            raise PaginationError(msg)
         if page.next_cursor is None:
             msg = (
                 "The server said more items follow but sent no next_cursor; "
