@@ -164,6 +164,10 @@ def reference_server(workdir: Path) -> Iterator[Server]:
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
+        # Out of the terminal's process group: Ctrl-C reaches the demo alone,
+        # which stops the server below, rather than killing the server under
+        # a request in flight and reporting a connection error.
+        start_new_session=True,
     )
     try:
         assert process.stdout is not None
@@ -173,6 +177,13 @@ def reference_server(workdir: Path) -> Iterator[Server]:
         yield Server(url, db, blobs, process)
     finally:
         process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:

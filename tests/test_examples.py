@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -11,6 +12,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+import httpx
 import pytest
 
 from pictograph import Client, ProjectClass
@@ -219,3 +221,25 @@ def test_the_demo_runs_end_to_end() -> None:
         "demo finished",
     ):
         assert line in out, line
+
+
+def test_ctrl_c_stops_the_demo_and_its_server() -> None:
+    """SIGINT to the terminal's process group, as Ctrl-C sends it, mid-walk."""
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "scripts" / "demo.py")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+        env={**os.environ, "COLUMNS": "120"},
+    )
+    assert process.stdout is not None
+    first = process.stdout.readline()
+    url = first.split("reference server at ")[1].split()[0]
+    os.killpg(process.pid, signal.SIGINT)
+    rest, _ = process.communicate(timeout=60)
+
+    assert process.returncode == 130, first + rest
+    assert "interrupted; the server is stopped" in rest
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(url + "/openapi.yaml", timeout=5)
