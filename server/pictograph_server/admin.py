@@ -125,6 +125,7 @@ def seed_project(
             "start the server once or create a key first"
         )
     db = Database(db_path)
+    written: list[Path] = []
     try:
         with db.transaction() as conn:
             org_row = conn.execute(
@@ -158,7 +159,8 @@ def seed_project(
                     (row["seq"],),
                 ).lastrowid
                 relative = f"{row['id']}/{image_id}.bin"
-                (blobs / relative).write_bytes(f"image {index} of {project}\n".encode())
+                written.append(blobs / relative)
+                written[-1].write_bytes(f"image {index} of {project}\n".encode())
                 conn.execute(
                     "UPDATE images SET file_path = ? WHERE id = ?", (relative, image_id)
                 )
@@ -191,6 +193,12 @@ def seed_project(
                     for n in range(models)
                 ],
             )
+    except BaseException:
+        # The rows are rolled back (Ctrl-C included): no row points at these
+        # files any more, so nothing else would ever remove them.
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
     finally:
         db.close()
     return counts

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import logging
+import math
 import sqlite3
 import sys
 from pathlib import Path
@@ -108,6 +109,27 @@ _blobs_option = click.option(
 )
 
 
+class _Finite(click.FloatRange):
+    """A FloatRange that also refuses nan, which every range check lets by."""
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> Any:
+        number = super().convert(value, param, ctx)
+        if math.isnan(number):
+            self.fail("nan is not a number.", param, ctx)
+        return number
+
+
+def _check_host(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    # An empty host makes the socket listen on every interface: say so instead.
+    if not value.strip():
+        raise click.BadParameter(
+            "must not be empty; give 0.0.0.0 to listen on every interface."
+        )
+    return value
+
+
 def _blobs_error(exc: BlobsDirError) -> CliError:
     return CliError(
         f"{exc} Leave out --blobs to use it; image files must stay where the "
@@ -125,7 +147,13 @@ def cli() -> None:
 
 
 @cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    callback=_check_host,
+    help="Address to bind.",
+)
 @click.option(
     "--port",
     type=click.IntRange(0, 65535),
@@ -143,7 +171,7 @@ def cli() -> None:
 )
 @click.option(
     "--latency",
-    type=click.FloatRange(min=0, max=60_000),
+    type=_Finite(min=0, max=60_000),
     default=0,
     help="Milliseconds to wait before answering each request, as a distant "
     "server would: for trying timeouts and concurrency [default: 0].",
@@ -151,7 +179,7 @@ def cli() -> None:
 )
 @click.option(
     "--busy-timeout",
-    type=click.FloatRange(min=0, max=3600),
+    type=_Finite(min=0, max=3600),
     default=DEFAULT_BUSY_TIMEOUT,
     show_default=True,
     help="Seconds a write waits while another process (a seed) holds the "

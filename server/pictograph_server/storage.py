@@ -144,10 +144,16 @@ def blobs_dir(conn: sqlite3.Connection, requested: Path | str | None) -> Path:
 
     Raises:
         BlobsDirError: ``requested`` is not the remembered folder.
+        OSError: the folder could not be made on first use (nothing is
+            remembered then).
     """
     row = conn.execute("SELECT value FROM meta WHERE key = 'blobs_dir'").fetchone()
     if row is None:
         folder = Path(DEFAULT_BLOBS_DIR if requested is None else requested).resolve()
+        # Made before it is remembered: a folder that cannot be made (a file
+        # in the way, no permission) raises OSError, and the transaction rolls
+        # back, rather than tying the database to a folder it can never use.
+        folder.mkdir(parents=True, exist_ok=True)
         conn.execute(
             "INSERT INTO meta (key, value) VALUES ('blobs_dir', ?)", (str(folder),)
         )

@@ -62,6 +62,9 @@ def test_keys_create_prints_a_working_key_alone(tmp_path: Path, role: str) -> No
         ["serve", "--port", "70000"],
         ["serve", "--rate-limit", "0"],
         ["serve", "--latency", "-5"],
+        ["serve", "--latency", "nan"],
+        ["serve", "--busy-timeout", "nan"],
+        ["serve", "--host", ""],
         ["serve", "--latency", "soon"],
         ["seed", "--org", "acme", "p", "--images", "-1"],
         ["seed", "--org", "acme", "p", "--images", "100001"],
@@ -190,6 +193,38 @@ def test_seed_fills_a_project(tmp_path: Path) -> None:
     assert code == 0
     assert out == "3 images, 6 annotations, 1 exports, 1 models added.\n"
     assert len(list((tmp_path / "b").rglob("*.bin"))) == 3
+
+
+def test_an_interrupted_seed_leaves_no_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C mid-seed rolls the rows back and removes the files written."""
+    from pictograph._rules import name_key
+    from pictograph_server import admin
+
+    db = tmp_path / "p.db"
+    admin.create_key(db, "acme")
+    _project_with_a_class(db)
+    calls = 0
+
+    def interrupt_later(name: str) -> str:
+        nonlocal calls
+        calls += 1
+        if calls > 20:  # the lookup, then one annotation an image
+            raise KeyboardInterrupt
+        return name_key(name)
+
+    monkeypatch.setattr(admin, "name_key", interrupt_later)
+
+    with pytest.raises(KeyboardInterrupt):
+        admin.seed_project(
+            db, tmp_path / "b", "acme", "P", images=50, annotations_per_image=1
+        )
+
+    assert list((tmp_path / "b").rglob("*.bin")) == []
+    check = Database(db)
+    assert check.reader.execute("SELECT COUNT(*) FROM images").fetchone()[0] == 0
+    check.close()
 
 
 def test_help_lists_the_commands() -> None:
@@ -357,6 +392,22 @@ def test_the_database_remembers_its_blobs_folder(
         "would leave them behind.\n"
     )
     assert not (tmp_path / "other").exists()
+
+
+def test_a_blobs_folder_that_cannot_be_made_is_not_remembered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_serving: list[str]
+) -> None:
+    """A file in the way fails the start, and the next start may pick again."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "afile").write_text("")
+    db = str(tmp_path / "p.db")
+
+    failed = run("serve", "--port", "0", "--db", db, "--blobs", "afile/sub")
+    served = run("serve", "--port", "0", "--db", db, "--blobs", "good")
+
+    assert failed[0] == ExitCode.STORAGE
+    assert served[:2] == (0, no_serving[0] + "\n")
+    assert (tmp_path / "good").is_dir()
 
 
 def test_a_delete_removes_what_seed_stored_without_blobs(
