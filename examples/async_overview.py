@@ -8,8 +8,9 @@ Lists the projects, then fetches up to 20 at a time in parallel.
 from __future__ import annotations
 
 import asyncio
+import sys
 
-from pictograph import AsyncClient, Project
+from pictograph import AsyncClient, PictographError, Project
 
 
 async def main() -> None:
@@ -33,4 +34,7 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    try:
+        asyncio.run(main())
+    except PictographError as exc:  # see handling_errors.py for each kind
+        sys.exit(f"error: {exc}")

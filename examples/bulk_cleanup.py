@@ -9,8 +9,9 @@ Reads PICTOGRAPH_API_KEY and PICTOGRAPH_BASE_URL like every Client.
 from __future__ import annotations
 
 import argparse
+import sys
 
-from pictograph import Client, NotFoundError
+from pictograph import Client, NotFoundError, PictographError
 
 
 def main() -> None:
@@ -18,6 +19,8 @@ def main() -> None:
     parser.add_argument("prefix", help="delete projects whose name starts with this")
     parser.add_argument("--delete", action="store_true", help="really delete")
     args = parser.parse_args()
+    if not args.prefix:
+        parser.error("the prefix must not be empty: it would match every project")
 
     with Client() as client:
         # Collect first, then delete: iter() pages lazily, and changing the
@@ -46,4 +49,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except PictographError as exc:  # see handling_errors.py for each kind
+        sys.exit(f"error: {exc}")

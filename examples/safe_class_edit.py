@@ -11,9 +11,15 @@ class that someone else added is dropped (which would delete its annotations).
 from __future__ import annotations
 
 import argparse
+import sys
 import unicodedata
 
-from pictograph import Client, PreconditionFailedError, ProjectClass
+from pictograph import (
+    Client,
+    PictographError,
+    PreconditionFailedError,
+    ProjectClass,
+)
 
 
 def name_key(name: str) -> str:
@@ -62,4 +68,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except PictographError as exc:  # see handling_errors.py for each kind
+        sys.exit(f"error: {exc}")

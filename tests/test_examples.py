@@ -77,6 +77,34 @@ def test_bulk_cleanup_lists_then_deletes_only_matching_projects(
     assert [p.name for p in client.projects.iter()] == ["keep-me"]
 
 
+@pytest.mark.parametrize(
+    ("script", "args", "role", "expected"),
+    [
+        ("bulk_cleanup.py", ["tmp-", "--delete"], "viewer", "error: Deleting"),
+        ("bulk_cleanup.py", [""], "owner", "the prefix must not be empty"),
+        ("safe_class_edit.py", ["missing", "car"], "owner", "error: No project"),
+        ("async_overview.py", [], "unknown", "error: "),
+    ],
+)
+def test_examples_end_in_one_error_line_not_a_traceback(
+    live_server: LiveServer,
+    org: str,
+    client: Client,
+    script: str,
+    args: list[str],
+    role: str,
+    expected: str,
+) -> None:
+    client.projects.create("tmp-x")
+    key = "pk_test_unknown" if role == "unknown" else live_server.create_key(org, role)
+
+    done = run_example(script, *args, server=live_server, key=key)
+
+    assert done.returncode != 0
+    assert expected in done.stderr
+    assert "Traceback" not in done.stderr
+
+
 def test_safe_class_edit_adds_a_class_from_the_command_line(
     live_server: LiveServer, api_key: str, client: Client
 ) -> None:
