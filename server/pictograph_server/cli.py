@@ -11,8 +11,9 @@ import logging
 import math
 import sqlite3
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -314,36 +315,33 @@ def keys_create(db_path: Path, org: str, role: str) -> None:
     click.echo(key)
 
 
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _seed_count(flag: str, what: str, help: str | None = None) -> Callable[[_F], _F]:
+    """A count option of ``seed``, from 0 to what one seed adds of ``what``."""
+    return click.option(
+        flag,
+        type=click.IntRange(0, admin.SEED_LIMITS[what]),
+        default=0,
+        show_default=True,
+        help=help,
+    )
+
+
 @cli.command()
 @_db_option
 @_blobs_option
 @click.option("--org", required=True, help="The project's organisation.")
 @click.argument("project")
-@click.option(
-    "--images",
-    type=click.IntRange(0, admin.SEED_LIMITS["images"]),
-    default=0,
-    show_default=True,
-)
-@click.option(
+@_seed_count("--images", "images")
+@_seed_count(
     "--annotations-per-image",
-    type=click.IntRange(0, admin.SEED_LIMITS["annotations"]),
-    default=0,
-    show_default=True,
+    "annotations",
     help=f"At most {admin.SEED_LIMITS['annotations']:,} annotations in all.",
 )
-@click.option(
-    "--exports",
-    type=click.IntRange(0, admin.SEED_LIMITS["exports"]),
-    default=0,
-    show_default=True,
-)
-@click.option(
-    "--models",
-    type=click.IntRange(0, admin.SEED_LIMITS["models"]),
-    default=0,
-    show_default=True,
-)
+@_seed_count("--exports", "exports")
+@_seed_count("--models", "models")
 def seed(
     db_path: Path,
     blobs_dir: Path | None,
