@@ -65,6 +65,9 @@ MIN_SERVER_GETS = 3000.0
 # Section 4: the round trip of the "distant" server, about a nearby cloud region.
 LATENCY_MS = 20
 WARM_UP = 10  # section 4: gets per contender before the measured runs
+# Section 2, prefetch: what the loop does with each project, and the page size.
+WORK_MS = 0.2
+PREFETCH_PAGE = 100
 
 
 @dataclass(frozen=True)
@@ -513,6 +516,51 @@ def iter_rows(
     return rows, peak
 
 
+def busy(seconds: float) -> None:
+    """Python work that holds the GIL: the worst case for a worker thread."""
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        pass
+
+
+def prefetch_rows(url: str, key: str, count: int, mode: Mode) -> list[Row]:
+    """``iter`` with and without ``prefetch`` when the loop works on each
+    project, so that there is something for the page fetched ahead to hide."""
+    section = (
+        f"2 iter {count:,} projects, {LATENCY_MS} ms latency, {WORK_MS} ms of work each"
+    )
+    sdk = pictograph.Client(key, base_url=url, timeout=60)
+
+    def walk(prefetch: bool) -> None:
+        seen = 0
+        for _ in sdk.projects.iter(page_size=PREFETCH_PAGE, prefetch=prefetch):
+            busy(WORK_MS / 1000)
+            seen += 1
+        if seen != count:
+            raise RuntimeError(f"iterated {seen} items, expected {count}")
+
+    with sdk:
+        medians = interleaved(
+            {
+                "plain": timed(lambda: walk(False)),
+                "prefetch": timed(lambda: walk(True)),
+            },
+            mode.iter_repeats,
+        )
+    plain, ahead = count / medians["plain"], count / medians["prefetch"]
+    return [
+        Row(section, f"page {PREFETCH_PAGE}: pictograph iter", plain, "items/s"),
+        Row(
+            section,
+            f"page {PREFETCH_PAGE}: iter(prefetch=True)",
+            ahead,
+            "items/s",
+            ahead / plain,
+            "x iter",
+        ),
+    ]
+
+
 def bench_iter(mode: Mode, fixture: Fixture) -> list[Row]:
     """``iter`` against the raw loop over loopback at each count and page size,
     then at the smaller count against a server with ``LATENCY_MS`` per answer,
@@ -542,6 +590,7 @@ def bench_iter(mode: Mode, fixture: Fixture) -> list[Row]:
                 mode.iter_repeats,
             )
             rows += found
+        rows += prefetch_rows(distant.url, fixture.keys["small"], fixture.small, mode)
 
     section = "2 iter peak memory (tracemalloc)"
     small, large = fixture.small, fixture.large

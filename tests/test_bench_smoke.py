@@ -7,10 +7,14 @@ import json
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 import pytest
 
 import pictograph
+
+if TYPE_CHECKING:
+    from tests.conftest import LiveServer
 
 BENCH = Path(__file__).resolve().parent.parent / "scripts" / "bench.py"
 
@@ -68,3 +72,19 @@ def test_seeded_rows_read_back_as_projects(bench: ModuleType, tmp_path: Path) ->
 
     assert [d["name"] for d in documents] == bench.project_names(3)
     assert all(len(d["project_config"]["classes"]) == 2 for d in documents)
+
+
+def test_prefetch_rows_walk_every_project_both_ways(
+    bench: ModuleType, live_server: LiveServer, api_key: str
+) -> None:
+    """The prefetch comparison iterates the whole organisation, with and without."""
+    with pictograph.Client(api_key, base_url=live_server.url) as client:
+        for n in range(3):
+            client.projects.create(f"bench-{n}")
+    mode = bench.Mode("smoke", 1, 1, 3, 3, 1, 1, 1, 1, 1, 0.1, 1)
+
+    plain, ahead = bench.prefetch_rows(live_server.url, api_key, 3, mode)
+
+    assert (plain.value > 0, ahead.value > 0) == (True, True)
+    assert ahead.ratio == pytest.approx(ahead.value / plain.value)
+    assert "prefetch=True" in ahead.case

@@ -35,6 +35,7 @@ def test_the_projects_page_runs_as_written(capsys: pytest.CaptureFixture[str]) -
     assert "classes[1].type - 'polygon' is not among" in out
     assert "409 conflict" in out
     assert "404 True" in out
+    assert "prefetched True" in out
     assert "changed since it was read" in out
 
 

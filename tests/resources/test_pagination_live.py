@@ -40,11 +40,17 @@ def _joined(client: Client, limit: int) -> list[Project]:
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
-@given(page_size=st.integers(1, COUNT + 2), limit=st.integers(1, COUNT + 2))
+@given(
+    page_size=st.integers(1, COUNT + 2),
+    limit=st.integers(1, COUNT + 2),
+    prefetch=st.booleans(),
+)
 def test_iter_and_joined_pages_give_each_project_once(
-    client: Client, names: list[str], page_size: int, limit: int
+    client: Client, names: list[str], page_size: int, limit: int, prefetch: bool
 ) -> None:
-    walked = [p.name for p in client.projects.iter(page_size=page_size)]
+    walked = [
+        p.name for p in client.projects.iter(page_size=page_size, prefetch=prefetch)
+    ]
     joined = [p.name for p in _joined(client, limit)]
 
     assert walked == joined == names
@@ -80,6 +86,22 @@ def test_projects_that_stay_are_seen_once_while_others_change(
     assert not doomed & set(seen)
 
 
+def test_with_prefetch_projects_that_stay_are_seen_once_in_order(
+    client: Client, names: list[str]
+) -> None:
+    seen = []
+    for project in client.projects.iter(page_size=4, prefetch=True):
+        seen.append(project.name)
+        if project.name == "p05":
+            for name in names[12:16]:
+                client.projects.delete(name)
+            client.projects.update("p20", name="p20-renamed")
+
+    # Changes past the page fetched ahead (p08 to p11) show, as without it.
+    stayed = [n for n in names if n not in names[12:16] and n != "p20"]
+    assert seen == [*stayed[:-2], "p20-renamed", *stayed[-2:]]
+
+
 def test_an_empty_organisation_is_one_empty_page(
     live_server: LiveServer, api_key: str
 ) -> None:
@@ -96,10 +118,13 @@ def test_an_empty_organisation_is_one_empty_page(
 
 
 @pytest.mark.anyio
+@pytest.mark.parametrize("prefetch", [False, True])
 async def test_async_iter_and_list_agree(
-    async_client: AsyncClient, client: Client, names: list[str]
+    async_client: AsyncClient, client: Client, names: list[str], prefetch: bool
 ) -> None:
-    walked = [p.name async for p in async_client.projects.iter(page_size=5)]
+    walked = [
+        p.name async for p in async_client.projects.iter(page_size=5, prefetch=prefetch)
+    ]
     page = await async_client.projects.list(limit=COUNT)
 
     assert walked == [p.name for p in page] == names

@@ -252,6 +252,7 @@ def _class(value: object) -> ProjectClass:
 
 
 def _project(value: object) -> Project:
+    # SHORTCOMING: ~6 µs each (typed, checked): iter near 0.7x a raw loop on loopback.
     data = _object(value)
     config = _object(data["project_config"])
     return Project(

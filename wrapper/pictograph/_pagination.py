@@ -15,6 +15,7 @@ __all__ = [
     "PageWalk",
     "PaginationError",
     "check_cursor",
+    "check_flag",
     "check_limit",
 ]
 
@@ -70,6 +71,14 @@ def check_limit(value: object, argument: str, maximum: int | None = None) -> int
     if maximum is not None and value > maximum:
         msg = f"{argument} must be at most {maximum}, not {value!r}."
         raise ValueError(msg)
+    return value
+
+
+def check_flag(value: object, argument: str) -> bool:
+    """``value`` if it is a bool, else the misuse as an error."""
+    if not isinstance(value, bool):
+        msg = f"{argument} must be True or False, not {type(value).__name__} {value!r}."
+        raise TypeError(msg)
     return value
 
 
