@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import subprocess
+import sys
 import threading
 import warnings
 from collections.abc import (
@@ -13,6 +15,7 @@ from collections.abc import (
     Generator,
     Iterator,
 )
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -278,3 +281,48 @@ async def test_async_an_error_ahead_is_raised_after_the_items_before_it() -> Non
         )
 
     assert seen == core.names[:10]
+
+
+# A script that stops iterating while the page fetched ahead can never come.
+_EXIT_SCRIPT = """
+import json, threading, httpx, pictograph
+
+def project(n):
+    return {"id": f"00000000-0000-4000-8000-{n:012d}", "name": f"p{n}",
+            "description": None, "image_count": 0, "annotation_count": 0,
+            "version": 1, "created_at": "2026-01-02T03:04:05Z",
+            "updated_at": "2026-01-02T03:04:05Z",
+            "project_config": {"annotation_types": ["bbox"], "classes": []}}
+
+never = threading.Event()
+
+def handler(request):
+    if "cursor" in request.url.params:
+        never.wait()  # the page fetched ahead never comes
+    body = {"data": [project(1)],
+            "pagination": {"limit": 1, "has_more": True, "next_cursor": "c1"}}
+    return httpx.Response(200, json=body)
+
+client = pictograph.Client("pk_test_x", base_url="http://api.test",
+                           transport=httpx.MockTransport(handler),
+                           allow_insecure_http=True)
+for project in client.projects.iter(page_size=1, prefetch=True):
+    print("first", project.name, flush=True)
+    break
+"""
+
+
+def test_exiting_does_not_wait_for_the_page_fetched_ahead(tmp_path: Path) -> None:
+    script = tmp_path / "stop_early.py"
+    script.write_text(_EXIT_SCRIPT, encoding="utf-8")
+
+    # The timeout only turns a hang into a failure; a pass takes a moment.
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert (done.returncode, done.stdout, done.stderr) == (0, "first p1\n", "")

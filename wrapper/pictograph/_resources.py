@@ -3,8 +3,9 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import functools
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future
 from types import ModuleType
 from typing import Any, Generic, Protocol, TypeVar
 from uuid import UUID
@@ -55,14 +56,11 @@ class _Resource:
 
     def _items(self, walk: Walk[T], prefetch: bool) -> Iterator[T]:
         pages: _Pages[T] = _Pages(self._send, prefetch)
-        try:
+        fetch = pages.start(walk.next_call())
+        while fetch is not None:
+            items = walk.add(fetch())
             fetch = pages.start(walk.next_call())
-            while fetch is not None:
-                items = walk.add(fetch())
-                fetch = pages.start(walk.next_call())
-                yield from items
-        finally:
-            pages.close()
+            yield from items
 
 
 class _AsyncResource:
@@ -97,39 +95,45 @@ class _AsyncResource:
 
 
 # The two ways ``iter`` fetches its pages. Without prefetch, a page's request
-# is sent when its first item is wanted. With it, the next page's request goes
-# out as soon as the current page is in, and is read while the current page's
-# items are served, so building the models and the server's answer overlap.
+# is sent when its first item is wanted. With it, the next page is requested
+# and read as soon as the current one is in, while the loop works on the
+# current one's items.
 
 
 class _Pages(Generic[T]):
-    """Starts the requests of a sync ``iter``: later, or now in a worker thread."""
+    """Starts the requests of a sync ``iter``: later, or now in a worker thread.
+
+    A page being fetched ahead when iteration stops is left to finish in its
+    thread and dropped: stopping does not wait for it.
+    """
 
     def __init__(
         self, send: Callable[[Call[Page[T]]], Page[T]], prefetch: bool
     ) -> None:
         self._send = send
-        self._pool = (
-            ThreadPoolExecutor(1, thread_name_prefix="pictograph-prefetch")
-            if prefetch
-            else None
-        )
+        self._prefetch = prefetch
 
     def start(self, call: Call[Page[T]] | None) -> Callable[[], Page[T]] | None:
         """What returns the page of ``call`` (waiting for it), or ``None``."""
         if call is None:
             return None
-        if self._pool is None:
+        if not self._prefetch:
             return functools.partial(self._send, call)
+        future: Future[Page[T]] = Future()
         # The caller's context (log filters, tracing) goes with the request.
         context = contextvars.copy_context()
-        return self._pool.submit(context.run, self._send, call).result
 
-    def close(self) -> None:
-        # A page being fetched ahead when iteration stops is left to finish
-        # in its thread and dropped; stopping does not wait for it.
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+        def fetch() -> None:
+            future.set_running_or_notify_cancel()
+            try:
+                future.set_result(context.run(self._send, call))
+            except BaseException as exc:  # handed to the loop, which raises it
+                future.set_exception(exc)
+
+        # A daemon thread: a Ctrl-C or an exit never waits for a page that
+        # nobody will read (a pool's threads are joined at exit).
+        threading.Thread(target=fetch, name="pictograph-prefetch", daemon=True).start()
+        return future.result
 
 
 class _AsyncPages(Generic[T]):
