@@ -17,6 +17,9 @@ from pictograph import (
     APIConnectionError,
     APIError,
     APITimeoutError,
+    AsyncClient,
+    Client,
+    ClientClosedError,
     RateLimitError,
     ServerError,
 )
@@ -30,6 +33,8 @@ from pictograph_api.api.projects import (
 from pictograph_api.models import ProjectCreate
 
 from .conftest import (
+    API_KEY,
+    BASE_URL,
     Recorder,
     Send,
     delete_body,
@@ -340,3 +345,39 @@ def test_the_policy_gives_up_after_max_retries() -> None:
 
 def test_errors_that_are_not_the_sdks_are_never_retried() -> None:
     assert RetryPolicy().delay(KeyError("bug"), 1) is None
+
+
+def test_a_request_cut_off_by_closing_the_client_is_not_retried() -> None:
+    """Another thread (or a page fetched ahead) closes the client mid-request:
+    that ends the call with ClientClosedError, not a retry on a closed pool."""
+    attempts: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        attempts.append(request)
+        client.close()
+        raise httpx.ReadError("connection closed")
+
+    client = Client(API_KEY, base_url=BASE_URL, transport=httpx.MockTransport(handler))
+    with pytest.raises(ClientClosedError) as caught:
+        client._request(list_projects)
+
+    assert len(attempts) == 1
+    assert isinstance(caught.value.__cause__, httpx.ReadError)
+
+
+@pytest.mark.anyio
+async def test_async_a_request_cut_off_by_closing_the_client_is_not_retried() -> None:
+    attempts: list[httpx.Request] = []
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        attempts.append(request)
+        await client.aclose()
+        raise httpx.ReadError("connection closed")
+
+    client = AsyncClient(
+        API_KEY, base_url=BASE_URL, transport=httpx.MockTransport(handler)
+    )
+    with pytest.raises(ClientClosedError):
+        await client._request(list_projects)
+
+    assert len(attempts) == 1

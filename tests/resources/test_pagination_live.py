@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import uuid
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pictograph import AsyncClient, Client, Project
+from pictograph import AsyncClient, Client, ClientClosedError, Project
 
 if TYPE_CHECKING:
     from tests.conftest import LiveServer
@@ -128,3 +131,57 @@ async def test_async_iter_and_list_agree(
     page = await async_client.projects.list(limit=COUNT)
 
     assert walked == [p.name for p in page] == names
+
+
+@pytest.fixture(scope="module")
+def slow_server(start_server: Callable[..., LiveServer]) -> LiveServer:
+    """A server that answers after 300 ms: requests stay in flight a while."""
+    return start_server("--latency", "300")
+
+
+def test_closing_the_client_mid_loop_ends_it_with_client_closed_error(
+    slow_server: LiveServer,
+) -> None:
+    key = slow_server.create_key(f"close-{uuid.uuid4().hex[:8]}")
+    client = Client(key, base_url=slow_server.url, max_retries=3)
+    for n in range(5):
+        client.projects.create(f"p{n}")
+
+    seen: list[str] = []
+    with pytest.raises(ClientClosedError):
+        _close_after_first(client, seen)
+
+    # The page fetched ahead was cut off by the close, not retried.
+    assert len(seen) == 2
+
+
+def _close_after_first(client: Client, seen: list[str]) -> None:
+    for project in client.projects.iter(page_size=2, prefetch=True):
+        seen.append(project.name)
+        if len(seen) == 1:
+            client.close()
+
+
+@pytest.mark.anyio
+async def test_async_closing_the_client_mid_loop_ends_it_with_client_closed_error(
+    slow_server: LiveServer,
+) -> None:
+    key = slow_server.create_key(f"close-{uuid.uuid4().hex[:8]}")
+    client = AsyncClient(key, base_url=slow_server.url, max_retries=3)
+    for n in range(5):
+        await client.projects.create(f"p{n}")
+
+    seen: list[str] = []
+    with pytest.raises(ClientClosedError):
+        await _aclose_after_first(client, seen)
+
+    # A page already on its way when the client closed may still be served.
+    assert len(seen) in (2, 4)
+
+
+async def _aclose_after_first(client: AsyncClient, seen: list[str]) -> None:
+    async for project in client.projects.iter(page_size=2, prefetch=True):
+        seen.append(project.name)
+        if len(seen) == 1:
+            await asyncio.sleep(0.05)  # the page ahead is under way
+            await client.aclose()

@@ -215,7 +215,7 @@ class Client(_BaseClient):
         raise AssertionError("unreachable: stamina returns or raises")
 
     def _send(self, call: Call, attempt: int) -> Any:
-        with exchange(call, attempt) as sent:
+        with exchange(call, attempt, self._check_open) as sent:
             response = sent.record(
                 self._http.request(**call.request, timeout=call.http_timeout)
             )
@@ -294,7 +294,7 @@ class AsyncClient(_BaseClient):
         raise AssertionError("unreachable: stamina returns or raises")
 
     async def _send(self, call: Call, attempt: int) -> Any:
-        with exchange(call, attempt) as sent:
+        with exchange(call, attempt, self._check_open) as sent:
             response = sent.record(
                 await self._http.request(**call.request, timeout=call.http_timeout)
             )

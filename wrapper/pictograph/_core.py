@@ -24,6 +24,7 @@ from ._exceptions import (
     APIConnectionError,
     APIError,
     APITimeoutError,
+    ClientClosedError,
     InvalidRequestError,
     error_from_response,
     redact,
@@ -314,10 +315,26 @@ def _log_attempt(
     )
 
 
+def _closed_meanwhile(check_open: Callable[[], None], exc: Exception) -> None:
+    # Closing the client ends the requests it has in flight (another thread's,
+    # a page fetched ahead): that is the close, not a fault to retry.
+    try:
+        check_open()
+    except ClientClosedError as closed:
+        raise closed from exc
+
+
 @contextlib.contextmanager
-def exchange(call: Call, attempt: int) -> Iterator[Exchange]:
+def exchange(
+    call: Call, attempt: int, check_open: Callable[[], None]
+) -> Iterator[Exchange]:
     """Around one attempt: log it, and translate httpx's exceptions (the one
-    boundary where they become the SDK's, chained with ``from``)."""
+    boundary where they become the SDK's, chained with ``from``).
+
+    ``check_open`` raises ``ClientClosedError`` once the client is closed:
+    before each attempt, and for a failure that the close caused.
+    """
+    check_open()
     sent = Exchange()
     started = time.perf_counter()
     try:
@@ -325,6 +342,7 @@ def exchange(call: Call, attempt: int) -> Iterator[Exchange]:
     except httpx.TimeoutException as exc:
         _hide_request_key(exc)
         _log_attempt(call, attempt, started, type(exc).__name__, None)
+        _closed_meanwhile(check_open, exc)
         waited = _TIMED_OUT.get(type(exc), "waiting")
         msg = (
             f"{call} timed out: {waited} took longer than the "
@@ -334,6 +352,7 @@ def exchange(call: Call, attempt: int) -> Iterator[Exchange]:
     except httpx.RequestError as exc:
         _hide_request_key(exc)
         _log_attempt(call, attempt, started, type(exc).__name__, None)
+        _closed_meanwhile(check_open, exc)
         msg = f"{call} got no complete response: {exc or type(exc).__name__}"
         raise APIConnectionError(msg) from exc
     except (httpx.InvalidURL, httpx.CookieConflict, UnicodeEncodeError) as exc:
@@ -342,6 +361,11 @@ def exchange(call: Call, attempt: int) -> Iterator[Exchange]:
         raise InvalidRequestError(msg) from exc
     except APIError as exc:
         _log_attempt(call, attempt, started, exc.status_code, exc.request_id)
+        raise
+    except RuntimeError as exc:
+        # httpx's own "the client has been closed", when the close came
+        # between the check above and the send.
+        _closed_meanwhile(check_open, exc)
         raise
 
     response = sent.response
