@@ -86,7 +86,9 @@ class ConfigurationError(PictographError, ValueError):
 
 
 class ClientClosedError(PictographError, RuntimeError):
-    """The client was used after ``close()``/``aclose()``; nothing was sent.
+    """The client was used after ``close()``/``aclose()`` (nothing was sent),
+    or closed while a request was under way (its answer is lost, and the
+    request is not retried).
 
     A closed client cannot be reopened: create a new one.
     """
