@@ -292,6 +292,25 @@ def test_any_error_body_maps_to_the_class_of_its_status(
         assert isinstance(error, ServerError)
 
 
+@pytest.mark.parametrize(
+    "error",
+    [
+        {"code": "", "message": ""},
+        {"code": "conflict", "message": "  "},
+        {"code": " ", "message": "Taken."},
+    ],
+)
+def test_an_envelope_with_a_blank_code_or_message_is_described_instead(
+    error: dict[str, str],
+) -> None:
+    body = json.dumps({"error": error}).encode()
+
+    raised = error_from_response(409, {"content-type": "application/json"}, body)
+
+    assert raised.code == "conflict"
+    assert raised.message.startswith("The server answered 409 Conflict with")
+
+
 def test_errors_survive_pickling_as_process_pools_need(send: Send) -> None:
     recorder = Recorder(
         httpx.Response(

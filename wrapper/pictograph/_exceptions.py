@@ -293,6 +293,9 @@ def _envelope(document: object) -> tuple[str, str, dict[str, Any]] | None:
     code, message = error.get("code"), error.get("message")
     if not isinstance(code, str) or not isinstance(message, str):
         return None
+    if not code.strip() or not message.strip():
+        # Says nothing: described like any other body instead.
+        return None
     details = error.get("details")
     return code, message, details if isinstance(details, dict) else {}
 
