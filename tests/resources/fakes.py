@@ -6,6 +6,7 @@ call, so pagination decisions can be checked without a server.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable, Sequence
 from types import ModuleType
@@ -65,12 +66,12 @@ class FakeCore:
         endpoint: ModuleType,
         /,
         *,
-        convert: Callable[[Any], Any] = lambda parsed: parsed,
+        convert: Callable[[bytes], Any] = json.loads,
         **params: Any,
     ) -> Any:
         self.calls.append((endpoint, params))
         if endpoint in (list_projects, list_datasets):
-            return convert(self._page(endpoint, params))
+            return convert(json.dumps(self._page(endpoint, params)).encode())
         raise AssertionError(f"unexpected call {endpoint.__name__}")
 
     def _page(self, endpoint: ModuleType, params: dict[str, Any]) -> Any:

@@ -7,6 +7,7 @@ import datetime
 import pickle
 
 import attrs
+import msgspec
 import pytest
 
 from pictograph._models import (
@@ -73,12 +74,20 @@ def test_reprs_are_short_even_for_thousands_of_classes() -> None:
         DeleteResult("i", "n", 1, 2, 3, 4),
     ],
 )
-def test_models_are_immutable_and_hashable(model: attrs.AttrsInstance) -> None:
-    field = attrs.fields(type(model))[0].name
+def test_models_are_immutable_and_hashable(model: object) -> None:
+    same: object
+    if isinstance(model, msgspec.Struct):
+        field = model.__struct_fields__[0]
+        same = msgspec.structs.replace(model)
+    else:
+        assert isinstance(model, DeleteResult)  # the one attrs model
+        field = attrs.fields(DeleteResult)[0].name
+        same = attrs.evolve(model)
 
-    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+    with pytest.raises(AttributeError):
         setattr(model, field, "changed")
-    assert hash(model) == hash(attrs.evolve(model))  # type: ignore[misc]
+    assert hash(model) == hash(same)
+    assert model == same
 
 
 def test_extra_fields_are_read_only_and_outside_equality() -> None:
@@ -139,3 +148,23 @@ def test_models_pickle_and_copy_with_their_extra_fields(model: object) -> None:
         if extra is not None:
             with pytest.raises(TypeError):
                 copied.extra["new"] = 1  # type: ignore[attr-defined]
+
+
+def test_extra_must_be_a_mapping() -> None:
+    with pytest.raises(TypeError, match="extra must be a mapping, not int 5"):
+        _project(extra=5)
+
+
+def test_times_are_kept_in_utc_whatever_zone_they_come_in() -> None:
+    east = datetime.timezone(datetime.timedelta(hours=2))
+    naive = datetime.datetime(2026, 1, 2, 3, 4, 5)
+
+    project = _project(
+        created_at=naive, updated_at=naive.replace(tzinfo=east), extra={}
+    )
+
+    assert project.created_at == naive.replace(tzinfo=datetime.UTC)
+    assert project.updated_at == datetime.datetime(
+        2026, 1, 2, 1, 4, 5, tzinfo=datetime.UTC
+    )
+    assert project.created_at.tzinfo is project.updated_at.tzinfo is datetime.UTC

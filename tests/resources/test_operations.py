@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 import uuid
 from typing import Any
 
@@ -262,9 +263,13 @@ def test_a_non_string_name_is_a_type_error() -> None:
         ops.project_get(42, timeout=NOT_GIVEN)
 
 
+def _body(data: object) -> bytes:
+    return json.dumps({"data": data}).encode()
+
+
 def _read_project(payload: dict[str, Any]) -> Any:
     call = ops.project_get("p", timeout=NOT_GIVEN)
-    return call.parse({"data": payload})
+    return call.parse(_body(payload))
 
 
 def test_a_project_is_read_into_the_public_model() -> None:
@@ -304,13 +309,13 @@ def test_a_newer_servers_types_and_fields_are_kept_aside() -> None:
 
 def test_a_dataset_and_a_delete_result_are_read() -> None:
     dataset = ops.dataset_get("d", timeout=NOT_GIVEN).parse(
-        {"data": dataset_payload("d", extra_field=1)}
+        _body(dataset_payload("d", extra_field=1))
     )
     result = ops.project_delete(
         "d", if_version=NOT_GIVEN, timeout=NOT_GIVEN, idempotency_key=NOT_GIVEN
     ).parse(
-        {
-            "data": {
+        _body(
+            {
                 "id": str(uuid.UUID(int=7)),
                 "name": "d",
                 "images_deleted": 3,
@@ -318,7 +323,7 @@ def test_a_dataset_and_a_delete_result_are_read() -> None:
                 "exports_deleted": 1,
                 "models_retained": 2,
             }
-        }
+        )
     )
 
     assert (dataset.class_count, dataset.annotation_types) == (1, ("bbox",))

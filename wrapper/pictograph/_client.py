@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from types import ModuleType, TracebackType
 from typing import Any, Self
@@ -25,8 +26,8 @@ from ._types import NOT_GIVEN, NotGiven
 __all__ = ["AsyncClient", "Client"]
 
 
-def _unchanged(parsed: Any) -> Any:
-    return parsed
+def _decoded(content: bytes) -> Any:
+    return json.loads(content)
 
 
 class _BaseClient:
@@ -81,7 +82,7 @@ class _BaseClient:
         params: Mapping[str, Any],
         timeout: float | NotGiven,
         idempotency_key: object,
-        convert: Callable[[Any], Any],
+        convert: Callable[[bytes], Any],
     ) -> Call:
         self._check_open()
         return plan_call(
@@ -189,7 +190,7 @@ class Client(_BaseClient):
         *,
         timeout: float | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
-        convert: Callable[[Any], Any] = _unchanged,
+        convert: Callable[[bytes], Any] = _decoded,
         **params: Any,
     ) -> Any:
         """Call a generated *endpoint* with retries; its success body, read.
@@ -199,9 +200,9 @@ class Client(_BaseClient):
         ``None`` and ``NOT_GIVEN`` among them mean "not sent". ``timeout``
         overrides the client's for this call (each attempt). POST, PATCH and
         DELETE carry ``idempotency_key``, or one made here, on every attempt.
-        ``convert`` turns the decoded JSON body into the public model (left
-        out, the JSON itself is returned); a body that is not JSON, or that it
-        cannot read, raises ``APIError`` (``unexpected_response``).
+        ``convert`` turns the body's bytes into the public model (left out,
+        the decoded JSON itself is returned); a body that is not JSON, or that
+        it cannot read, raises ``APIError`` (``unexpected_response``).
 
         Raises:
             APIError: A subclass for every non-2xx response, after retries.
@@ -283,7 +284,7 @@ class AsyncClient(_BaseClient):
         *,
         timeout: float | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
-        convert: Callable[[Any], Any] = _unchanged,
+        convert: Callable[[bytes], Any] = _decoded,
         **params: Any,
     ) -> Any:
         """The async ``Client._request``: same arguments, result and errors."""

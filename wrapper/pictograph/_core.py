@@ -96,8 +96,8 @@ class Call:
     path: str
     request: dict[str, Any]
     timeout: float
-    # The decoded JSON body to the public model; applied inside parse_success.
-    convert: Callable[[Any], Any]
+    # The body's bytes to the public model; applied inside parse_success.
+    convert: Callable[[bytes], Any]
 
     @property
     def http_timeout(self) -> httpx.Timeout:
@@ -114,7 +114,7 @@ def plan_call(
     settings: Settings,
     timeout: float | NotGiven,
     idempotency_key: object,
-    convert: Callable[[Any], Any],
+    convert: Callable[[bytes], Any],
 ) -> Call:
     """The request for *endpoint* called with *params*, before any I/O.
 
@@ -174,7 +174,7 @@ def _check_idempotency_key(value: object, method: str) -> str:
 
 
 def parse_success(call: Call, response: httpx.Response) -> Any:
-    """The public model for a success response: its JSON body, read by
+    """The public model for a success response: its body, read by
     ``call.convert``.
 
     The one boundary where a success body becomes a model, so every failure
@@ -183,7 +183,7 @@ def parse_success(call: Call, response: httpx.Response) -> Any:
     (``unexpected_response``), chained.
     """
     try:
-        return call.convert(json.loads(response.content))
+        return call.convert(response.content)
     except (
         ArithmeticError,
         AttributeError,

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
+import msgspec
 
 __all__ = [
     "EMPTY_EXTRA",
@@ -45,22 +46,87 @@ class Extra(Mapping[str, Any]):
 
 EMPTY_EXTRA = Extra()
 
+if TYPE_CHECKING:
+    # What ``extra`` takes and gives, for type checkers: any mapping in, a
+    # read-only one out.
+    _ExtraField = Mapping[str, Any]
+else:
+    # What msgspec sees: a type it cannot read from JSON by itself, so that a
+    # wire field named "extra" goes the field-by-field way, into ``extra``.
+    _ExtraField = Extra
+
 
 def _extra_field() -> Any:
     # Kept aside, read-only, and left out of equality and hashing.
     return attrs.field(default=EMPTY_EXTRA, repr=False, eq=False, converter=_extra)
 
 
-def _extra(value: Mapping[str, Any]) -> Extra:
-    return value if isinstance(value, Extra) else Extra(value)
+def _extra(value: object) -> Extra:
+    if isinstance(value, Extra):
+        return value
+    if not isinstance(value, Mapping):
+        msg = f"extra must be a mapping, not {type(value).__name__} {value!r:.80}"
+        raise TypeError(msg)
+    return Extra(value)
 
 
 def _short_id(value: str) -> str:
     return f"{value[:8]}…" if len(value) > 8 else value
 
 
-@attrs.frozen
-class ProjectClass:
+class _Model(msgspec.Struct, frozen=True):
+    """Immutable, typed, and read straight from JSON by msgspec (in C): a page
+    of 1,000 projects is read about nine times faster than building the same
+    objects in Python (docs/benchmarks.md)."""
+
+
+class _WithExtra(_Model, frozen=True, forbid_unknown_fields=True):
+    """A model that keeps the fields a newer server adds in ``extra``: read-only,
+    and left out of equality, hashing and the repr. Its last field is ``extra``.
+
+    Reading JSON that has a field this version does not know fails here
+    (``forbid_unknown_fields``); the reader then takes the slower road that
+    gathers such fields into ``extra`` (``pictograph._operations``).
+    """
+
+    def _compared(self) -> tuple[Any, ...]:
+        return msgspec.structs.astuple(self)[:-1]
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        assert isinstance(other, _WithExtra)
+        return self._compared() == other._compared()
+
+    def __hash__(self) -> int:
+        return hash(self._compared())
+
+
+def _check(model: _WithExtra, extra: object, *times: datetime.datetime) -> None:
+    # Runs for every model read, so it only looks; _settle fixes.
+    if type(extra) is not Extra:
+        _settle(model, extra)
+        return
+    for moment in times:
+        if moment.tzinfo is not datetime.UTC:
+            _settle(model, extra)
+            return
+
+
+def _settle(model: _WithExtra, extra: object) -> None:
+    """Make ``extra`` read-only and the times timezone-aware in UTC (a naive
+    time is taken as UTC), on a model just made."""
+    msgspec.structs.force_setattr(model, "extra", _extra(extra))
+    for name in ("created_at", "updated_at"):
+        moment = getattr(model, name, None)
+        if moment is None or moment.tzinfo is datetime.UTC:
+            continue
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=datetime.UTC)
+        msgspec.structs.force_setattr(model, name, moment.astimezone(datetime.UTC))
+
+
+class ProjectClass(_Model, frozen=True):
     """One class of a project: what annotations of it are called and drawn like.
 
     Args:
@@ -80,13 +146,15 @@ class ProjectClass:
     color: str | None = None
 
 
-@attrs.frozen(repr=False)
-class ProjectConfig:
+class ProjectConfig(_WithExtra, frozen=True, forbid_unknown_fields=True):
     """The annotation types a project allows and its class list."""
 
     annotation_types: tuple[str, ...]
     classes: tuple[ProjectClass, ...]
-    extra: Mapping[str, Any] = _extra_field()
+    extra: _ExtraField = EMPTY_EXTRA
+
+    def __post_init__(self) -> None:
+        _check(self, self.extra)
 
     def __repr__(self) -> str:
         return (
@@ -95,8 +163,7 @@ class ProjectConfig:
         )
 
 
-@attrs.frozen(repr=False)
-class Project:
+class Project(_WithExtra, frozen=True, forbid_unknown_fields=True):
     """A project with its configuration, as ``client.projects`` returns it.
 
     ``id`` is the server's UUID as a string (``get`` accepts it, or a
@@ -115,7 +182,10 @@ class Project:
     version: int
     created_at: datetime.datetime
     updated_at: datetime.datetime
-    extra: Mapping[str, Any] = _extra_field()
+    extra: _ExtraField = EMPTY_EXTRA
+
+    def __post_init__(self) -> None:
+        _check(self, self.extra, self.created_at, self.updated_at)
 
     @property
     def classes(self) -> tuple[ProjectClass, ...]:
@@ -135,8 +205,7 @@ class Project:
         )
 
 
-@attrs.frozen(repr=False)
-class Dataset:
+class Dataset(_WithExtra, frozen=True, forbid_unknown_fields=True):
     """A project in the read-optimised view of ``client.datasets``: no class list.
 
     Fields as on ``Project``, with ``annotation_types`` and ``class_count`` in
@@ -152,7 +221,10 @@ class Dataset:
     annotation_count: int
     created_at: datetime.datetime
     updated_at: datetime.datetime
-    extra: Mapping[str, Any] = _extra_field()
+    extra: _ExtraField = EMPTY_EXTRA
+
+    def __post_init__(self) -> None:
+        _check(self, self.extra, self.created_at, self.updated_at)
 
     def __repr__(self) -> str:
         return (
