@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime
 import pickle
+import weakref
 
 import attrs
 import msgspec
@@ -168,3 +169,19 @@ def test_times_are_kept_in_utc_whatever_zone_they_come_in() -> None:
         2026, 1, 2, 1, 4, 5, tzinfo=datetime.UTC
     )
     assert project.created_at.tzinfo is project.updated_at.tzinfo is datetime.UTC
+
+
+def test_times_must_be_datetimes() -> None:
+    with pytest.raises(TypeError, match="created_at must be a datetime, not str 'x'"):
+        Dataset("i", "n", None, ("bbox",), 1, 2, 3, "x", NOW)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("model", _every_model()[:4], ids=lambda m: type(m).__name__)
+def test_models_can_be_weakly_referenced(model: object) -> None:
+    assert weakref.ref(model)() is model
+
+
+def test_a_default_type_reads_and_compares_as_bbox() -> None:
+    assert ProjectClass("car").type == "bbox"
+    assert type(ProjectClass("car").type) is str
+    assert ProjectClass("car") == ProjectClass("car", "bbox")

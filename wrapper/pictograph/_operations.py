@@ -23,6 +23,7 @@ import msgspec
 from pictograph import _rules
 from pictograph._exceptions import ValidationError
 from pictograph._models import (
+    DEFAULT_CLASS_TYPE,
     EMPTY_EXTRA,
     Dataset,
     DeleteResult,
@@ -233,11 +234,23 @@ def _reader(
     return read
 
 
+def _check_classes(projects: Iterable[Project]) -> None:
+    """Refuse what ``ProjectClass``'s defaults let msgspec take: a server's
+    class always has a ``type`` and a ``color`` (openapi.yaml)."""
+    for project in projects:
+        for item in project.project_config.classes:
+            if item.color is None or item.type is DEFAULT_CLASS_TYPE:
+                msg = "a class without its type or color"
+                raise msgspec.ValidationError(msg)
+
+
 def _page_of(kind: type[T]) -> Callable[[bytes], Page[T]]:
     decode = _decoder(_Listed[kind])  # type: ignore[valid-type]
 
     def read(content: bytes) -> Page[T]:
         listed: _Listed[T] = decode(content)
+        if kind is Project:
+            _check_classes(listed.data)  # type: ignore[arg-type]
         pagination = listed.pagination
         return Page(listed.data, pagination.has_more, pagination.next_cursor)
 
@@ -249,6 +262,8 @@ def _one(kind: type[T]) -> Callable[[bytes], T]:
 
     def read(content: bytes) -> T:
         one: _One[T] = decode(content)
+        if kind is Project:
+            _check_classes((one.data,))  # type: ignore[arg-type]
         return one.data
 
     return read
@@ -297,11 +312,14 @@ def _count(value: object) -> int:
 
 
 def _time(value: object) -> datetime.datetime:
-    """An RFC 3339 date-time, timezone-aware in UTC (naive ones taken as UTC)."""
-    moment = datetime.datetime.fromisoformat(_text(value))
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=datetime.UTC)
-    return moment.astimezone(datetime.UTC)
+    """An RFC 3339 date-time, read as msgspec reads one (the models make it
+    UTC), so that both roads give the same time."""
+    text = _text(value)
+    try:
+        return msgspec.convert(text, datetime.datetime)
+    except msgspec.ValidationError:
+        msg = f"expected an RFC 3339 date-time, not {text!r:.80}"
+        raise ValueError(msg) from None
 
 
 def _types(value: object) -> tuple[str, ...]:
@@ -317,13 +335,9 @@ def _extra(data: dict[str, Any], known: frozenset[str]) -> Extra:
 
 
 def _class(value: object) -> ProjectClass:
-    # As msgspec reads one: other fields are dropped, type and color default.
+    # Other fields are dropped, as msgspec drops them.
     data = _object(value)
-    return ProjectClass(
-        _text(data["name"]),
-        _text(data.get("type", "bbox")),
-        _optional_text(data.get("color")),
-    )
+    return ProjectClass(_text(data["name"]), _text(data["type"]), _text(data["color"]))
 
 
 def _project(value: object) -> Project:
