@@ -220,3 +220,19 @@ def test_a_time_reads_the_same_with_or_without_a_new_field(
     ]
 
     assert times == [read.replace(tzinfo=datetime.UTC)] * 2
+
+
+def test_bytes_that_are_not_utf8_are_refused_even_in_a_field_nobody_reads() -> None:
+    # Beside "data", where msgspec skips what it does not read.
+    body = b'{"note": "\xff", ' + _body(project_payload("p"))[1:]
+
+    with pytest.raises(UnicodeDecodeError):
+        ops.project_get("p", timeout=NOT_GIVEN).parse(body)
+
+
+def test_a_utf16_body_is_still_read_as_json_reads_it() -> None:
+    body = json.dumps({"data": project_payload("p")}).encode("utf-16")
+
+    project = ops.project_get("p", timeout=NOT_GIVEN).parse(body)
+
+    assert project.name == "p"

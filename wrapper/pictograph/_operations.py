@@ -227,8 +227,12 @@ def _reader(
 
     def read(content: bytes) -> T:
         try:
+            if not content.isascii():
+                # msgspec skips the fields it does not read without looking at
+                # their bytes: a body that is not UTF-8 is json.loads's to judge.
+                content.decode()
             return exact(content)
-        except msgspec.DecodeError:
+        except (msgspec.DecodeError, UnicodeDecodeError):
             return by_field(json.loads(content))
 
     return read
