@@ -77,7 +77,7 @@ def _short_id(value: str) -> str:
 
 class _Model(msgspec.Struct, frozen=True, weakref=True):
     """Immutable, typed, and read straight from JSON by msgspec (in C): a page
-    of 1,000 projects is read about nine times faster than building the same
+    of 1,000 projects is read about six times faster than building the same
     objects in Python (docs/benchmarks.md)."""
 
 
