@@ -26,10 +26,6 @@ from ._types import NOT_GIVEN, NotGiven
 __all__ = ["AsyncClient", "Client"]
 
 
-def _decoded(content: bytes) -> Any:
-    return json.loads(content)
-
-
 class _BaseClient:
     """Settings, planning and repr shared by ``Client`` and ``AsyncClient``."""
 
@@ -190,7 +186,7 @@ class Client(_BaseClient):
         *,
         timeout: float | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
-        convert: Callable[[bytes], Any] = _decoded,
+        convert: Callable[[bytes], Any] = json.loads,
         **params: Any,
     ) -> Any:
         """Call a generated *endpoint* with retries; its success body, read.
@@ -284,7 +280,7 @@ class AsyncClient(_BaseClient):
         *,
         timeout: float | NotGiven = NOT_GIVEN,
         idempotency_key: str | NotGiven = NOT_GIVEN,
-        convert: Callable[[bytes], Any] = _decoded,
+        convert: Callable[[bytes], Any] = json.loads,
         **params: Any,
     ) -> Any:
         """The async ``Client._request``: same arguments, result and errors."""
