@@ -525,6 +525,13 @@ def busy(seconds: float) -> None:
         pass
 
 
+def worked_on(items: Iterator[object]) -> Iterator[object]:
+    """``items``, each after ``WORK_MS`` of work on it."""
+    for item in items:
+        busy(WORK_MS / 1000)
+        yield item
+
+
 def prefetch_rows(url: str, key: str, count: int, mode: Mode) -> list[Row]:
     """``iter`` with and without ``prefetch`` when the loop works on each
     project, so that there is something for the page fetched ahead to hide."""
@@ -534,12 +541,8 @@ def prefetch_rows(url: str, key: str, count: int, mode: Mode) -> list[Row]:
     sdk = pictograph.Client(key, base_url=url, timeout=60)
 
     def walk(prefetch: bool) -> None:
-        seen = 0
-        for _ in sdk.projects.iter(page_size=PREFETCH_PAGE, prefetch=prefetch):
-            busy(WORK_MS / 1000)
-            seen += 1
-        if seen != count:
-            raise RuntimeError(f"iterated {seen} items, expected {count}")
+        projects = sdk.projects.iter(page_size=PREFETCH_PAGE, prefetch=prefetch)
+        count_items(worked_on(projects), count)
 
     with sdk:
         medians = interleaved(
